@@ -1,0 +1,61 @@
+# Workshop for the KVM_SET_USER_MEMORY_REGION_LIST patch series. 'make help' lists the targets.
+SHELL := /bin/bash
+B     := build
+TREE  := $(B)/linux
+KOBJ  := $(B)/kbuild
+STOBJ := $(B)/selftests
+LIST  := tests/suite.list
+BZ    := $(KOBJ)/arch/x86/boot/bzImage
+S     := scripts
+
+.PHONY: help deps tree export kernel selftests initramfs shell vmtest test check-series \
+	checkpatch run clean
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' \
+		$(MAKEFILE_LIST)
+	@echo "  variables: TESTS=a,b (subset)  VM_CPUS=4  VM_MEM=4G  VM_TIMEOUT=2400  FORCE=1 (tree)"
+
+deps: ## install build and run dependencies from Debian's packages (root)
+	@$(S)/deps.sh
+
+tree: ## unpack the base into build/linux (git, tag 'base') and apply patches/series
+	@mkdir -p $(B) && $(S)/tree.sh $(TREE)
+
+export: ## write build/linux base..HEAD back to patches/ and patches/series
+	@$(S)/export.sh $(TREE)
+
+kernel: ## build the test kernel from build/linux (out of tree in build/kbuild, ccache)
+	@$(S)/kernel.sh $(TREE) $(KOBJ)
+
+selftests: kernel ## headers_install and build the listed KVM selftests, static
+	@$(S)/selftests.sh $(TREE) $(KOBJ) $(STOBJ) $(LIST)
+
+initramfs: selftests $(B)/kvm-hello ## pack busybox, the tests, the list and the runner
+	@$(S)/initramfs.sh $(STOBJ) $(LIST) $(B)/initramfs.cpio $(B)/kvm-hello
+
+$(B)/kvm-hello: tools/kvm-hello.c
+	@mkdir -p $(B) && gcc -O2 -Wall -Wextra -static -o $@ $<
+
+shell: initramfs ## boot the VM from build/linux with an interactive shell (Ctrl-A X quits)
+	@$(S)/vm.sh shell $(BZ) $(B)/initramfs.cpio
+
+vmtest: initramfs ## run the test list in the VM on build/linux (the quick developer loop)
+	@$(S)/vm.sh test $(BZ) $(B)/initramfs.cpio $(B)/vmtest/console.log
+
+checkpatch: ## checkpatch.pl --strict on every patch in patches/
+	@$(S)/checkpatch.sh $(TREE)
+
+check-series: ## build the kernel after each patch in turn (pristine tree in build/test)
+	@mkdir -p $(B)/test && $(S)/tree.sh --pristine $(B)/test/linux && \
+		$(S)/check-series.sh $(B)/test/linux $(B)/test/kbuild
+
+test: ## everything from a clean clone: deps, pristine tree, checks, kernel, tests in the VM
+	@mkdir -p $(B) && $(S)/test.sh
+
+run: initramfs ## boot the patched kernel and show KVM working inside the VM
+	@$(S)/vm.sh run $(BZ) $(B)/initramfs.cpio $(B)/console-run.log
+
+clean: ## remove build outputs but keep build/linux (your work)
+	rm -rf $(KOBJ) $(STOBJ) $(B)/test $(B)/initramfs.cpio $(B)/kvm-hello $(B)/vmtest

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# checkpatch --strict on every patch of the series:  checkpatch.sh TREE
+# Fails on any ERROR or WARNING; CHECKs are listed and counted.
+. "$(dirname "$0")/lib.sh"
+
+tree=${1:-$B/linux}
+cp=$tree/scripts/checkpatch.pl
+[ -x "$cp" ] || die "$cp not found: run 'make tree'"
+errs=0 warns=0 checks=0 n=0
+while read -r p; do
+	n=$((n + 1))
+	out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --terse --no-summary --show-types "$p" 2>&1 || true)
+	e=$(grep -c ': ERROR:' <<<"$out" || true)
+	w=$(grep -c ': WARNING:' <<<"$out" || true)
+	c=$(grep -c ': CHECK:' <<<"$out" || true)
+	errs=$((errs + e)) warns=$((warns + w)) checks=$((checks + c))
+	[ -n "$out" ] && sed "s|^|  ${p##*/}: |" <<<"$out"
+done < <(series_patches)
+info "$n patch(es): $errs error(s), $warns warning(s), $checks check(s)"
+[ $((errs + warns)) -eq 0 ] || die "checkpatch --strict: $errs error(s), $warns warning(s)"

@@ -1,0 +1,48 @@
+#!/bin/sh
+# PID 1 of the test VM. Kernel command line:
+#   ws.mode=test|shell|run   ws.tests=a,b   (test mode runs /etc/tests.list, then powers off)
+/bin/busybox --install -s
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs tmp /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mkdir -p /dev/hugepages && mount -t hugetlbfs none /dev/hugepages
+echo 64 > /proc/sys/vm/nr_hugepages 2>/dev/null
+
+mode=shell
+tests=
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	ws.mode=*) mode=${arg#ws.mode=} ;;
+	ws.tests=*) tests=${arg#ws.tests=} ;;
+	esac
+done
+
+echo "guest: $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB," \
+	"/dev/kvm $([ -c /dev/kvm ] && echo present || echo MISSING)," \
+	"vendor module: $(ls -d /sys/module/kvm_amd /sys/module/kvm_intel 2>/dev/null | sed 's,.*/,,' | tr '\n' ' ')"
+
+case "$mode" in
+test)
+	TESTS=$tests /bin/run-tests
+	;;
+run)
+	p=/sys/module
+	echo "guest: kvm_amd npt=$(cat $p/kvm_amd/parameters/npt 2>/dev/null || echo -)" \
+		"nested=$(cat $p/kvm_amd/parameters/nested 2>/dev/null || echo -)" \
+		"kvm tdp_mmu=$(cat $p/kvm/parameters/tdp_mmu 2>/dev/null || echo -)"
+	if [ -x /bin/demo ]; then /bin/demo; else /bin/kvm-hello; fi
+	echo "guest: run finished with status $?"
+	;;
+*)
+	echo "guest: interactive shell; tests are in /kvm, the list in /etc/tests.list (run-tests)."
+	echo "guest: 'poweroff' or Ctrl-D leaves the VM."
+	setsid cttyhack sh -l
+	;;
+esac
+sync
+echo "guest: powering off"
+reboot -f

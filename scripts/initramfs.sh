@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Pack busybox, the selftest binaries of a test list, the list and the in-guest runner:
+#   initramfs.sh SELFTEST_DIR LIST OUT.cpio [EXTRA_FILE...]
+. "$(dirname "$0")/lib.sh"
+
+st=${1:?usage: initramfs.sh SELFTEST_DIR LIST OUT.cpio}
+list=${2:?}
+out=${3:?}
+shift 3
+bb=/bin/busybox
+[ -x "$bb" ] && file -L "$bb" | grep -q 'statically linked' ||
+	die "static busybox not found at $bb: run 'make deps' (busybox-static)"
+command -v cpio >/dev/null || die "cpio not found: run 'make deps'"
+
+root=$(mktemp -d "$B/initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,mnt,root,kvm}
+cp "$bb" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+cp "$TOP/scripts/guest-init.sh" "$root/init"
+cp "$TOP/scripts/guest-run-tests.sh" "$root/bin/run-tests"
+cp "$list" "$root/etc/tests.list"
+chmod +x "$root/init" "$root/bin/run-tests"
+while read -r bin; do
+	[ -x "$st/$bin" ] || die "test binary $bin is missing from $st: run 'make selftests'"
+	mkdir -p "$root/kvm/$(dirname "$bin")"
+	cp "$st/$bin" "$root/kvm/$bin"
+done < <(awk '!/^[[:space:]]*(#|$)/ { print $3 }' "$list" | sort -u)
+for f in "$@"; do cp "$f" "$root/bin/"; done
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out.tmp"
+mv "$out.tmp" "$out"
+info "initramfs: $out ($(du -h "$out" | cut -f1))"

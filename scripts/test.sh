@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# 'make test': the whole chain from a clean clone, on a pristine tree with the committed series
+# (never the developer's build/linux): deps, tree, checkpatch, bisectability, kernel, selftests,
+# initramfs, VM run. Prints the time of each stage; the last line is the VM's summary.
+. "$(dirname "$0")/lib.sh"
+
+T=$B/test
+mkdir -p "$T"
+: > "$B/stage-times"
+t0=$(date +%s)
+trap 'echo "total: $(( $(date +%s) - t0 ))s"' EXIT
+
+stage deps "$TOP/scripts/deps.sh"
+stage tree "$TOP/scripts/tree.sh" --pristine "$T/linux"
+stage checkpatch "$TOP/scripts/checkpatch.sh" "$T/linux"
+if [ "${CHECK_SERIES:-1}" = 1 ]; then
+	stage check-series "$TOP/scripts/check-series.sh" "$T/linux" "$T/kbuild"
+fi
+stage kernel "$TOP/scripts/kernel.sh" "$T/linux" "$T/kbuild"
+stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$T/kbuild" "$T/selftests" "$TOP/tests/suite.list"
+stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$TOP/tests/suite.list" "$T/initramfs.cpio"
+trap - EXIT
+rc=0
+rm -f "$T/summary"
+stage vm "$TOP/scripts/vm.sh" test "$T/kbuild/arch/x86/boot/bzImage" "$T/initramfs.cpio" \
+	"$T/console.log" || rc=$?
+echo "stage times:"
+sed 's/^==> stage /  /' "$B/stage-times"
+echo "  total: $(( $(date +%s) - t0 ))s"
+[ -f "$T/summary" ] || echo "0 passed, 1 failed" > "$T/summary"
+cp "$T/summary" "$B/test-summary"
+cat "$T/summary"
+exit $rc
