@@ -39,7 +39,7 @@ while read -r name limit cmd; do
 	fi
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	# shellcheck disable=SC2086
-	(cd /kvm && timeout -s KILL "$limit" /kvm/$cmd) </dev/null 2>&1 | sed -u 's/^/#   /'
+	(cd /kvm && timeout -s KILL "$limit" /kvm/$cmd) </dev/null 2>&1 | awk '{ print "#   " $0; fflush() }'
 	rc=$?
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')

@@ -14,7 +14,7 @@ command -v cpio >/dev/null || die "cpio not found: run 'make deps'"
 
 root=$(mktemp -d "$B/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,mnt,root,kvm}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,mnt,root,kvm}
 cp "$bb" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$TOP/scripts/guest-init.sh" "$root/init"
