@@ -27,3 +27,14 @@ for c in "${commits[@]}"; do
 done
 git -C "$tree" checkout -q -B work "$head"
 info "every patch builds"
+
+# No new warnings with W=1 in the code the series touches (virt/kvm is built as part of
+# arch/x86/kvm). Clean at base, so any warning is new.
+info "W=1 build of arch/x86/kvm (includes virt/kvm)"
+export CCACHE_BASEDIR=$B CCACHE_NOHASHDIR=1
+make -s -C "$tree" O="$(realpath "$kobj")" ARCH=x86_64 CC="ccache gcc" W=1 -j"$JOBS" \
+	arch/x86/kvm/ >"$B/check-series-w1.log" 2>&1 || { cat "$B/check-series-w1.log"; die "W=1 build failed"; }
+if grep -E 'warning:' "$B/check-series-w1.log"; then
+	die "W=1 warnings in arch/x86/kvm or virt/kvm (above)"
+fi
+info "W=1: no warnings"

@@ -57,7 +57,8 @@ if [ -n "$problem" ]; then
 	fail=$((fail + 1))
 fi
 grep -E '^not ok ' "$log" | sed 's/^/failed: /' || true
-summary="$pass passed, $fail failed$([ "$skip" -gt 0 ] && echo ", $skip skipped")"
+summary="$pass passed, $fail failed"
+[ "$skip" -eq 0 ] || summary="$summary, $skip skipped"
 echo "$summary" > "$B/test-summary.tmp" && mv "$B/test-summary.tmp" "$(dirname "$log")/summary"
 echo "$summary"
 [ "$fail" -eq 0 ]
