@@ -4,7 +4,7 @@ B     := build
 TREE  := $(B)/linux
 KOBJ  := $(B)/kbuild
 STOBJ := $(B)/selftests
-LIST  := tests/suite.list
+LIST  := tests/suite.list,tests/fallback.list
 BZ    := $(KOBJ)/arch/x86/boot/bzImage
 S     := scripts
 
@@ -41,8 +41,8 @@ $(B)/kvm-hello: tools/kvm-hello.c
 shell: initramfs ## boot the VM from build/linux with an interactive shell (Ctrl-A X quits)
 	@$(S)/vm.sh shell $(BZ) $(B)/initramfs.cpio
 
-vmtest: initramfs ## run the test list in the VM on build/linux (the quick developer loop)
-	@$(S)/vm.sh test $(BZ) $(B)/initramfs.cpio $(B)/vmtest/console.log
+vmtest: initramfs ## run the test lists in the VM on build/linux (the quick developer loop)
+	@$(S)/vm-suite.sh $(BZ) $(B)/initramfs.cpio $(B)/vmtest
 
 checkpatch: ## checkpatch.pl --strict on every patch in patches/
 	@$(S)/checkpatch.sh $(TREE)

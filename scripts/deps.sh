@@ -9,6 +9,7 @@ pkgs=(
 	libc6-dev                                  # static glibc for the selftests (libc.a)
 	busybox-static qemu-system-x86             # the test VM
 	ccache git file patchutils
+	python3-ply python3-git                    # checkpatch.pl SPDX license check
 	liburing-dev gnuplot-nox                   # benchmark harness and plots
 )
 mapfile -t missing < <(for p in "${pkgs[@]}"; do

@@ -1,6 +1,7 @@
 #!/bin/sh
 # PID 1 of the test VM. Kernel command line:
-#   ws.mode=test|shell|run   ws.tests=a,b   (test mode runs /etc/tests.list, then powers off)
+#   ws.mode=test|shell|run   ws.tests=a,b   ws.list=NAME
+# test mode runs /etc/NAME (default tests.list), then powers off.
 /bin/busybox --install -s
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -14,10 +15,12 @@ echo 64 > /proc/sys/vm/nr_hugepages 2>/dev/null
 
 mode=shell
 tests=
+list=tests.list
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	ws.mode=*) mode=${arg#ws.mode=} ;;
 	ws.tests=*) tests=${arg#ws.tests=} ;;
+	ws.list=*) list=${arg#ws.list=} ;;
 	esac
 done
 
@@ -26,7 +29,9 @@ echo "guest: kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ {print int($2/
 
 case "$mode" in
 test)
-	TESTS=$tests /bin/run-tests
+	echo "guest: kvm.tdp_mmu=$(cat /sys/module/kvm/parameters/tdp_mmu 2>/dev/null || echo -)," \
+		"test list /etc/$list"
+	LIST=/etc/$list TESTS=$tests /bin/run-tests
 	;;
 run)
 	p=/sys/module

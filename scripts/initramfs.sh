@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Pack busybox, the selftest binaries of a test list, the list and the in-guest runner:
-#   initramfs.sh SELFTEST_DIR LIST OUT.cpio [EXTRA_FILE...]
+# Pack busybox, the selftest binaries of the test lists, the lists and the in-guest runner:
+#   initramfs.sh SELFTEST_DIR LIST[,LIST...] OUT.cpio [EXTRA_FILE...]
+# The first list becomes /etc/tests.list, the others keep their names in /etc.
 . "$(dirname "$0")/lib.sh"
 
 st=${1:?usage: initramfs.sh SELFTEST_DIR LIST OUT.cpio}
@@ -19,13 +20,15 @@ cp "$bb" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$TOP/scripts/guest-init.sh" "$root/init"
 cp "$TOP/scripts/guest-run-tests.sh" "$root/bin/run-tests"
-cp "$list" "$root/etc/tests.list"
+IFS=, read -ra lists <<<"$list"
+cp "${lists[0]}" "$root/etc/tests.list"
+for l in "${lists[@]:1}"; do cp "$l" "$root/etc/"; done
 chmod +x "$root/init" "$root/bin/run-tests"
 while read -r bin; do
 	[ -x "$st/$bin" ] || die "test binary $bin is missing from $st: run 'make selftests'"
 	mkdir -p "$root/kvm/$(dirname "$bin")"
 	cp "$st/$bin" "$root/kvm/$bin"
-done < <(awk '!/^[[:space:]]*(#|$)/ { print $3 }' "$list" | sort -u)
+done < <(awk '!/^[[:space:]]*(#|$)/ { print $3 }' "${lists[@]}" | sort -u)
 for f in "$@"; do cp "$f" "$root/bin/"; done
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -48,8 +48,9 @@ if [ $stale = 1 ]; then
 fi
 
 info "building bzImage in $obj (${JOBS} jobs${EXTRA_MAKEFLAGS:+, $EXTRA_MAKEFLAGS})"
+rc=0
 # shellcheck disable=SC2086
-kmake -j"$JOBS" ${EXTRA_MAKEFLAGS:-} bzImage 2>&1 | tee "$obj/build.log" |
-	grep -E 'warning:|error:|Error ' || true
-[ "${PIPESTATUS[0]}" -eq 0 ] || die "kernel build failed (log: $obj/build.log)"
+kmake -j"$JOBS" ${EXTRA_MAKEFLAGS:-} bzImage >"$obj/build.log" 2>&1 || rc=$?
+grep -E 'warning:|error:|Error ' "$obj/build.log" || true
+[ $rc -eq 0 ] || die "kernel build failed (log: $obj/build.log)"
 info "kernel: $obj/arch/x86/boot/bzImage ($(make -s -C "$src" kernelversion))"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the KVM selftests named in a test list, statically, from a (patched) tree:
-#   selftests.sh SRC KOBJ OUT LIST
+#   selftests.sh SRC KOBJ OUT LIST[,LIST...]
 # Headers come from 'make headers_install' of that tree into KOBJ/usr/include.
 . "$(dirname "$0")/lib.sh"
 
@@ -11,7 +11,8 @@ list=${4:?}
 mkdir -p "$out"
 out=$(realpath "$out")
 [ -f "$kobj/.config" ] || die "$kobj has no kernel config: run 'make kernel' first"
-[ -r "$list" ] || die "test list $list not found"
+IFS=, read -ra lists <<<"$list"
+for l in "${lists[@]}"; do [ -r "$l" ] || die "test list $l not found"; done
 [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || die "static glibc (libc6-dev) missing: run 'make deps'"
 
 export CCACHE_BASEDIR=$B CCACHE_NOHASHDIR=1
@@ -19,7 +20,7 @@ make -s -C "$src" O="$kobj" ARCH=x86_64 headers_install >/dev/null ||
 	die "headers_install failed"
 
 # Unique binaries of the list (third column onward is the command; its first word the binary).
-mapfile -t bins < <(awk '!/^[[:space:]]*(#|$)/ { print $3 }' "$list" | sort -u)
+mapfile -t bins < <(awk '!/^[[:space:]]*(#|$)/ { print $3 }' "${lists[@]}" | sort -u)
 [ ${#bins[@]} -gt 0 ] || die "no tests in $list"
 info "building ${#bins[@]} KVM selftest(s) into $out"
 targets=()

@@ -17,13 +17,14 @@ if [ "${CHECK_SERIES:-1}" = 1 ]; then
 	stage check-series "$TOP/scripts/check-series.sh" "$T/linux" "$T/kbuild"
 fi
 stage kernel "$TOP/scripts/kernel.sh" "$T/linux" "$T/kbuild"
-stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$T/kbuild" "$T/selftests" "$TOP/tests/suite.list"
-stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$TOP/tests/suite.list" "$T/initramfs.cpio"
+lists=$TOP/tests/suite.list,$TOP/tests/fallback.list
+stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$T/kbuild" "$T/selftests" "$lists"
+stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$lists" "$T/initramfs.cpio"
 trap - EXIT
 rc=0
 rm -f "$T/summary"
-stage vm "$TOP/scripts/vm.sh" test "$T/kbuild/arch/x86/boot/bzImage" "$T/initramfs.cpio" \
-	"$T/console.log" || rc=$?
+stage vm "$TOP/scripts/vm-suite.sh" "$T/kbuild/arch/x86/boot/bzImage" "$T/initramfs.cpio" \
+	"$T" || rc=$?
 echo "stage times:"
 sed 's/^==> stage /  /' "$B/stage-times"
 echo "  total: $(( $(date +%s) - t0 ))s"

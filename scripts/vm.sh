@@ -59,6 +59,6 @@ fi
 grep -E '^not ok ' "$log" | sed 's/^/failed: /' || true
 summary="$pass passed, $fail failed"
 [ "$skip" -eq 0 ] || summary="$summary, $skip skipped"
-echo "$summary" > "$B/test-summary.tmp" && mv "$B/test-summary.tmp" "$(dirname "$log")/summary"
+echo "$pass $fail $skip" > "${log%.log}.counts"
 echo "$summary"
 [ "$fail" -eq 0 ]
