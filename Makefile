@@ -26,8 +26,12 @@ tree: ## unpack the base into build/linux (git, tag 'base') and apply patches/se
 export: ## write build/linux base..HEAD back to patches/ and patches/series
 	@$(S)/export.sh $(TREE)
 
-kernel: ## build the test kernel from build/linux (out of tree in build/kbuild, ccache)
+kernel: | $(TREE)/Makefile ## build the test kernel from build/linux (out of tree in build/kbuild, ccache)
 	@$(S)/kernel.sh $(TREE) $(KOBJ)
+
+# A fresh clone has no tree yet: make one (never replaces an existing tree).
+$(TREE)/Makefile:
+	@mkdir -p $(B) && $(S)/tree.sh $(TREE)
 
 selftests: kernel ## headers_install and build the listed KVM selftests, static
 	@$(S)/selftests.sh $(TREE) $(KOBJ) $(STOBJ) $(LIST)
@@ -54,7 +58,7 @@ check-series: ## build the kernel after each patch in turn (pristine tree in bui
 test: ## everything from a clean clone: deps, pristine tree, checks, kernel, tests in the VM
 	@mkdir -p $(B) && $(S)/test.sh
 
-run: initramfs ## boot the patched kernel and show KVM working inside the VM
+run: deps initramfs ## boot the patched kernel and show KVM working inside the VM
 	@$(S)/vm.sh run $(BZ) $(B)/initramfs.cpio $(B)/console-run.log
 
 clean: ## remove build outputs but keep build/linux (your work)
