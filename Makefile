@@ -8,8 +8,8 @@ LIST  := tests/suite.list,tests/fallback.list
 BZ    := $(KOBJ)/arch/x86/boot/bzImage
 S     := scripts
 
-.PHONY: help deps tree export kernel selftests initramfs shell vmtest test check-series \
-	checkpatch run clean
+.PHONY: help deps tree export kernel selftests initramfs shell vmtest test test-debug \
+	check-series checkpatch run clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -58,8 +58,12 @@ check-series: ## build the kernel after each patch in turn (pristine tree in bui
 test: ## everything from a clean clone: deps, pristine tree, checks, kernel, tests in the VM
 	@mkdir -p $(B) && $(S)/test.sh
 
+test-debug: ## the VM suite on a KASAN/UBSAN/lockdep/kmemleak kernel (pristine tree)
+	@mkdir -p $(B) && $(S)/test-debug.sh
+
 run: deps initramfs ## boot the patched kernel and show KVM working inside the VM
 	@$(S)/vm.sh run $(BZ) $(B)/initramfs.cpio $(B)/console-run.log
 
 clean: ## remove build outputs but keep build/linux (your work)
-	rm -rf $(KOBJ) $(STOBJ) $(B)/test $(B)/initramfs.cpio $(B)/kvm-hello $(B)/vmtest
+	rm -rf $(KOBJ) $(STOBJ) $(B)/test $(B)/test-debug $(B)/initramfs.cpio $(B)/kvm-hello \
+		$(B)/vmtest

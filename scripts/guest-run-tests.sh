@@ -22,6 +22,10 @@ fi
 # Patterns of kernel reports that fail a test.
 bad='WARNING:|BUG:|Oops|kernel BUG|general protection fault|KASAN|UBSAN|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|lockdep|INFO: task .* blocked|Kernel panic|unreferenced object'
 
+# A kernel with kmemleak gets one more result: no leak after all tests.
+kmemleak=/sys/kernel/debug/kmemleak
+[ -e $kmemleak ] && echo clear > $kmemleak && n=$((n + 1))
+
 echo "TAP version 13"
 echo "1..$n"
 i=0 pass=0 fail=0 skip=0
@@ -62,6 +66,20 @@ while read -r name limit cmd; do
 		fail=$((fail + 1))
 	fi
 done < "$list"
+if [ -e $kmemleak ]; then
+	i=$((i + 1))
+	# Objects must be unreferenced for two scans in a row to be reported.
+	echo scan > $kmemleak; sleep 5; echo scan > $kmemleak
+	leaks=$(grep -c '^unreferenced object' $kmemleak)
+	if [ "$leaks" -eq 0 ]; then
+		echo "ok $i kmemleak # 0s"
+		pass=$((pass + 1))
+	else
+		head -40 $kmemleak | sed 's/^/#   /'
+		echo "not ok $i kmemleak # $leaks unreferenced object(s)"
+		fail=$((fail + 1))
+	fi
+fi
 echo "# guest-summary: $pass passed, $fail failed, $skip skipped"
 [ $fail -gt 255 ] && fail=255
 exit $fail

@@ -30,7 +30,8 @@ if [ $stale = 1 ]; then
 	kmake tinyconfig >/dev/null
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}" >"$obj/merge.log"
 	kmake olddefconfig
-	# Kconfig silently drops options whose dependencies are missing: catch that here.
+	# Kconfig silently drops options whose dependencies are missing: catch that here. A later
+	# fragment overrides an earlier one, so only the last value of each option is checked.
 	bad=0
 	while IFS= read -r line; do
 		case "$line" in
@@ -43,7 +44,7 @@ if [ $stale = 1 ]; then
 			warn "config: wanted '$line', got '$(grep -E "(^| )${line%%=*}[= ]" "$obj/.config" || echo unset)'"
 			bad=1
 		fi
-	done < <(cat "${frags[@]}")
+	done < <(cat "${frags[@]}" | grep '^CONFIG_' | tac | awk -F= '!seen[$1]++' | tac)
 	[ $bad = 0 ] || { rm -f "$obj/.config"; die "config fragment not satisfied (see above)"; }
 fi
 
