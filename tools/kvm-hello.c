@@ -14,6 +14,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#ifndef KVM_CAP_USER_MEMORY_REGION_LIST
+#define KVM_CAP_USER_MEMORY_REGION_LIST 239
+#endif
+
 static void die(const char *what)
 {
 	fprintf(stderr, "kvm-hello: %s: %s\n", what, strerror(errno));
@@ -37,6 +41,11 @@ int main(void)
 	printf("kvm-hello: KVM API version %d, %d memslots per address space\n",
 	       ioctl(kvm, KVM_GET_API_VERSION, 0),
 	       ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS));
+
+	printf("kvm-hello: KVM_SET_USER_MEMORY_REGION_LIST: %d entries per call%s\n",
+	       ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY_REGION_LIST),
+	       ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY_REGION_LIST) > 0 ?
+	       "" : " (not supported by this kernel)");
 
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	if (vm < 0)
