@@ -12,10 +12,10 @@ mkdir -p "$out"
 rm -f "$out"/*.counts "$out/summary"
 
 in_list() { [ -z "${TESTS:-}" ] && return 0
-	for t in ${TESTS//,/ }; do awk -v w="$t" '$1 == w { f = 1 } END { exit !f }' "$1" && return 0; done
+	for t in ${TESTS:+${TESTS//,/ }}; do awk -v w="$t" '$1 == w { f = 1 } END { exit !f }' "$1" && return 0; done
 	return 1; }
 # Only the names that belong to a list are passed to its boot.
-names_in() { local t r=; for t in ${TESTS//,/ }; do
+names_in() { local t r=; for t in ${TESTS:+${TESTS//,/ }}; do
 	awk -v w="$t" '$1 == w { f = 1 } END { exit !f }' "$1" && r="$r${r:+,}$t"; done; echo "$r"; }
 
 rc=0
