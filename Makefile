@@ -4,11 +4,11 @@ B     := build
 TREE  := $(B)/linux
 KOBJ  := $(B)/kbuild
 STOBJ := $(B)/selftests
-LIST  := tests/suite.list,tests/fallback.list
+LIST  := tests/suite.list,tests/fallback.list,tests/bench.list
 BZ    := $(KOBJ)/arch/x86/boot/bzImage
 S     := scripts
 
-.PHONY: help deps tree export kernel selftests initramfs shell vmtest test test-debug \
+.PHONY: help deps tree export kernel selftests initramfs shell vmtest test test-debug bench \
 	check-series checkpatch run clean
 .DEFAULT_GOAL := help
 
@@ -60,6 +60,9 @@ test: ## everything from a clean clone: deps, pristine tree, checks, kernel, tes
 
 test-debug: ## the VM suite on a KASAN/UBSAN/lockdep/kmemleak kernel (pristine tree)
 	@mkdir -p $(B) && $(S)/test-debug.sh
+
+bench: ## list vs single-slot calls vs pause-all: CSV, ratios, plots in build/bench
+	@mkdir -p $(B) && $(S)/deps.sh && $(S)/bench.sh
 
 run: deps initramfs ## boot the patched kernel and show KVM working inside the VM
 	@$(S)/vm.sh run $(BZ) $(B)/initramfs.cpio $(B)/console-run.log

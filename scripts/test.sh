@@ -17,7 +17,7 @@ if [ "${CHECK_SERIES:-1}" = 1 ]; then
 	stage check-series "$TOP/scripts/check-series.sh" "$T/linux" "$T/kbuild"
 fi
 stage kernel "$TOP/scripts/kernel.sh" "$T/linux" "$T/kbuild"
-lists=$TOP/tests/suite.list,$TOP/tests/fallback.list
+lists=$TOP/tests/suite.list,$TOP/tests/fallback.list,$TOP/tests/bench.list
 stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$T/kbuild" "$T/selftests" "$lists"
 stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$lists" "$T/initramfs.cpio"
 trap - EXIT

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# 'make bench': build the committed series (pristine tree, as 'make test'), boot the VM with
+# tests/bench.list, collect the BENCH CSV lines into build/bench/bench.csv, print a table of
+# ratios and plot PNGs with gnuplot. TESTS=name,... selects runs of the list.
+. "$(dirname "$0")/lib.sh"
+
+T=$B/test
+O=$B/bench
+mkdir -p "$T" "$O"
+: > "$B/stage-times"
+lists=$TOP/tests/suite.list,$TOP/tests/fallback.list,$TOP/tests/bench.list
+command -v gnuplot >/dev/null || die "gnuplot not found: run 'make deps'"
+
+stage tree "$TOP/scripts/tree.sh" --pristine "$T/linux"
+stage kernel "$TOP/scripts/kernel.sh" "$T/linux" "$T/kbuild"
+stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$T/kbuild" "$T/selftests" "$lists"
+stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$lists" "$T/initramfs.cpio"
+rc=0
+VM_APPEND="ws.list=bench.list" stage vm "$TOP/scripts/vm.sh" test \
+	"$T/kbuild/arch/x86/boot/bzImage" "$T/initramfs.cpio" "$O/console.log" || rc=$?
+
+# One header, then every data row, tagged with the run that produced it.
+awk '/^#   BENCH,method,/ && !h { sub(/^#   BENCH,/, ""); print "run," $0; h = 1 }
+     /^# \[[0-9]+\/[0-9]+\] / { run = $3; sub(/:$/, "", run) }
+     /^#   BENCH,/ && !/BENCH,method,/ { sub(/^#   BENCH,/, ""); print run "," $0 }' \
+	"$O/console.log" > "$O/bench.csv"
+rows=$(($(wc -l < "$O/bench.csv") - 1))
+[ "$rows" -gt 0 ] || die "no BENCH rows in $O/console.log"
+info "$rows rows in $O/bench.csv"
+"$TOP/scripts/bench-report.sh" "$O/bench.csv" "$O"
+exit $rc
