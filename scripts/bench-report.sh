@@ -17,8 +17,8 @@ awk -F, 'NR > 1 && $2 != "none" { k = $1 " " $3; lat[k, $2] = $8; p99[k, $2] = $
 		       "seq/list", "pse/list", "holes seq/pause/list  gp seq/pause/list"
 		for (i = 0; i < n; i++) { k = order[i]; l = lat[k, "list"]
 			printf "%-28s %9s %9s %9s %8s %8s  %s/%s/%s  %s/%s/%s\n", k, l, lat[k, "seq"],
-			       lat[k, "pause"], l > 0 ? sprintf("%.1f", lat[k, "seq"] / l) : "-",
-			       l > 0 ? sprintf("%.1f", lat[k, "pause"] / l) : "-",
+			       lat[k, "pause"], (l > 0 ? sprintf("%.1f", lat[k, "seq"] / l) : "-"),
+			       (l > 0 ? sprintf("%.1f", lat[k, "pause"] / l) : "-"),
 			       holes[k, "seq"], holes[k, "pause"], holes[k, "list"],
 			       gp[k, "seq"], gp[k, "pause"], gp[k, "list"] } }' "$csv" | tee "$out/ratios.txt"
 
