@@ -28,7 +28,7 @@ limit=${VM_TIMEOUT:-2400}
 info "booting $(basename "$kernel") under TCG (${VM_CPUS:-4} CPUs, ${VM_MEM:-4G}); limit ${limit}s; console log $log"
 rc=0
 timeout -k 10 "$limit" "${qemu[@]}" -display none -monitor none -serial stdio </dev/null 2>&1 |
-	tr -d '\r' | tee "$log" || rc=$?
+	sed -u 's/\r$//' | tee "$log" || rc=$?
 [ "${PIPESTATUS[0]}" -eq 124 ] && rc=124
 
 if [ "$mode" = run ]; then
