@@ -37,7 +37,7 @@ selftests: kernel ## headers_install and build the listed KVM selftests, static
 	@$(S)/selftests.sh $(TREE) $(KOBJ) $(STOBJ) $(LIST)
 
 initramfs: selftests $(B)/kvm-hello ## pack busybox, the tests, the list and the runner
-	@$(S)/initramfs.sh $(STOBJ) $(LIST) $(B)/initramfs.cpio $(B)/kvm-hello
+	@$(S)/initramfs.sh $(STOBJ) $(LIST) $(B)/initramfs.cpio $(B)/kvm-hello $(S)/guest-demo.sh
 
 $(B)/kvm-hello: tools/kvm-hello.c
 	@mkdir -p $(B) && gcc -O2 -Wall -Wextra -static -o $@ $<

@@ -25,7 +25,8 @@ for arg in $(cat /proc/cmdline); do
 done
 
 echo "guest: kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB," \
-	"/dev/kvm $([ -c /dev/kvm ] && echo present || echo MISSING)"
+	"/dev/kvm $([ -c /dev/kvm ] && echo present || echo MISSING)," \
+	"clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
 
 case "$mode" in
 test)
@@ -38,7 +39,7 @@ run)
 	echo "guest: kvm_amd npt=$(cat $p/kvm_amd/parameters/npt 2>/dev/null || echo -)" \
 		"nested=$(cat $p/kvm_amd/parameters/nested 2>/dev/null || echo -)" \
 		"kvm tdp_mmu=$(cat $p/kvm/parameters/tdp_mmu 2>/dev/null || echo -)"
-	if [ -x /bin/demo ]; then /bin/demo; else /bin/kvm-hello; fi
+	if [ -x /bin/guest-demo.sh ]; then /bin/guest-demo.sh; else /bin/kvm-hello; fi
 	echo "guest: run finished with status $?"
 	;;
 *)
