@@ -4,7 +4,7 @@
 # userspace, and the new way (one KVM_SET_USER_MEMORY_REGION_LIST call), then print a short
 # comparison. The measurements come from the series' selftests memslot_list_bench and
 # memslot_list_dirty_test; their full output is in /tmp/demo-*.log (shown on failure).
-reps=${DEMO_REPS:-10}
+reps=10
 cd /kvm || exit 1
 
 /bin/kvm-hello >/tmp/demo-hello.log 2>&1 || { cat /tmp/demo-hello.log; echo "demo: KVM does not work"; exit 1; }

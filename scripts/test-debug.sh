@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 'make test-debug': the VM suite on a debug kernel (KASAN, UBSAN, lockdep, DEBUG_LIST, kmemleak;
 # configs/debug.config on top of configs/kvm-test.config), built from the same pristine tree as
-# 'make test'. Any report fails the test that triggered it; kmemleak is scanned after the run.
+# 'make test', plus a third boot with tests/debug.list (soak and longer fuzzing). Any report
+# fails the test that triggered it; kmemleak is scanned after each boot's last test.
 . "$(dirname "$0")/lib.sh"
 
 T=$B/test
@@ -9,7 +10,7 @@ D=$B/test-debug
 mkdir -p "$T" "$D"
 : > "$B/stage-times"
 t0=$(date +%s)
-lists=$TOP/tests/suite.list,$TOP/tests/fallback.list,$TOP/tests/bench.list
+lists=$TOP/tests/suite.list,$TOP/tests/fallback.list,$TOP/tests/bench.list,$TOP/tests/debug.list
 
 stage deps "$TOP/scripts/deps.sh"
 stage tree "$TOP/scripts/tree.sh" --pristine "$T/linux"
@@ -21,12 +22,12 @@ stage initramfs "$TOP/scripts/initramfs.sh" "$D/selftests" "$lists" "$D/initramf
 # KASAN+lockdep kernel under TCG); timings mean nothing on a debug kernel, so it is left out.
 if [ -z "${TESTS:-}" ]; then
 	TESTS=$(awk '!/^[[:space:]]*(#|$)/ && $1 != "memslot_perf_test" { print $1 }' \
-		"$TOP/tests/suite.list" "$TOP/tests/fallback.list" | paste -sd,)
+		"$TOP/tests/suite.list" "$TOP/tests/fallback.list" "$TOP/tests/debug.list" | paste -sd,)
 	export TESTS
 fi
 rc=0
 rm -f "$D/summary"
-export VM_TIMEOUT=${VM_TIMEOUT:-3600} VM_MEM=${VM_MEM:-6G}
+export VM_TIMEOUT=${VM_TIMEOUT:-3600} VM_MEM=${VM_MEM:-6G} EXTRA_LIST=tests/debug.list
 stage vm "$TOP/scripts/vm-suite.sh" "$D/kbuild/arch/x86/boot/bzImage" "$D/initramfs.cpio" "$D" ||
 	rc=$?
 echo "stage times:"
