@@ -1,5 +1,5 @@
 #!/bin/sh
-# 'make run' demo, run inside the test VM as /bin/demo: split and merge guest memory under
+# 'make run' demo, run inside the test VM as /bin/guest-demo.sh: split and merge guest memory under
 # running vCPUs the old way (single-slot ioctls), the old way with every vCPU paused from
 # userspace, and the new way (one KVM_SET_USER_MEMORY_REGION_LIST call), then print a short
 # comparison. The measurements come from the series' selftests memslot_list_bench and
