@@ -1,22 +1,52 @@
 #!/usr/bin/env bash
 # Install every build and run dependency from Debian's packages. Idempotent and quick when
-# everything is present.
+# everything is present. The base of the series is pinned: linux-source-6.12 is installed at
+# exactly the version recorded in patches/base (a downgrade if need be), never "the newest".
+#   deps.sh            install what is missing
+#   deps.sh --drift    only print one line if the archive has a newer base (make test's info)
 . "$(dirname "$0")/lib.sh"
+load_base
+
+# The newest $PACKAGE version the configured archive offers (as of the last apt-get update).
+newest_in_archive() {
+	apt-cache madison "$PACKAGE" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
+		sort -V | tail -1
+}
+in_archive() {
+	apt-cache madison "$PACKAGE" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
+		grep -qxF "$1"
+}
+if [ "${1:-}" = --drift ]; then
+	new=$(newest_in_archive)
+	if [ -n "$new" ] && dpkg --compare-versions "$new" gt "$PACKAGE_VERSION"; then
+		info "note: the archive offers $PACKAGE $new, newer than the recorded base" \
+			"$PACKAGE_VERSION; move the series with 'make rebase VERSION=$new' (not needed" \
+			"to pass)"
+	fi
+	exit 0
+fi
 
 pkgs=(
-	linux-source-6.12                          # the base of the series
+	"$PACKAGE=$PACKAGE_VERSION"                # the base of the series, pinned
 	build-essential flex bison bc libelf-dev libssl-dev kmod cpio xz-utils rsync python3
 	libc6-dev                                  # static glibc for the selftests (libc.a)
 	busybox-static qemu-system-x86             # the test VM
 	ccache git file patchutils
 	python3-ply python3-git                    # checkpatch.pl SPDX license check
 	liburing-dev gnuplot-nox                   # benchmark harness and plots
+	gcc-aarch64-linux-gnu gcc-s390x-linux-gnu gcc-powerpc64le-linux-gnu  # make check-arch
 )
+# A package is present when it is installed (at the pinned version, where one is given).
 mapfile -t missing < <(for p in "${pkgs[@]}"; do
-	dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+	name=${p%%=*} want=${p#*=}
+	have=$(dpkg-query -W -f '${Status} ${Version}\n' "$name" 2>/dev/null || true)
+	case "$have" in
+	"install ok installed "*) [ "$name" = "$p" ] || [ "${have##* }" = "$want" ] || echo "$p" ;;
+	*) echo "$p" ;;
+	esac
 done)
 if [ ${#missing[@]} -eq 0 ]; then
-	info "all ${#pkgs[@]} packages present"
+	info "all ${#pkgs[@]} packages present ($PACKAGE $PACKAGE_VERSION, as patches/base records)"
 	exit 0
 fi
 info "missing: ${missing[*]}"
@@ -24,5 +54,11 @@ command -v apt-get >/dev/null || die "apt-get not found: install ${missing[*]} b
 [ "$(id -u)" -eq 0 ] || die "not root: run 'sudo make deps' to install ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q || die "apt-get update failed"
-apt-get install -y -q --no-install-recommends "${missing[@]}" || die "apt-get install failed for: ${missing[*]}"
+if ! in_archive "$PACKAGE_VERSION"; then
+	die "patches/base records $PACKAGE $PACKAGE_VERSION, which the archive no longer offers" \
+		"(newest: $(newest_in_archive)). Move the series to an offered version with" \
+		"'make rebase VERSION=<version>' (see README, 'Moving to a new base')."
+fi
+apt-get install -y -q --no-install-recommends --allow-downgrades "${missing[@]}" ||
+	die "apt-get install failed for: ${missing[*]}"
 info "installed ${#missing[@]} package(s)"

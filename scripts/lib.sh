@@ -17,6 +17,34 @@ load_base() {
 	. "$TOP/patches/base"
 }
 
+# Is DIR's base..HEAD exactly the series in patches/ (same patch ids)?
+tree_is_series() {
+	local mine ours
+	mine=$(git -C "$1" format-patch --stdout base..HEAD | git patch-id --stable | cut -d' ' -f1 | sort)
+	ours=$(series_patches | xargs -r cat | git patch-id --stable | cut -d' ' -f1 | sort)
+	[ "$mine" = "$ours" ]
+}
+
+# The source tarball of PACKAGE at VERSION: the installed one when dpkg has that version,
+# otherwise the package is fetched from the archive with 'apt-get download' (no root needed)
+# into build/pkgs/VERSION and the tarball is extracted from it. Prints its path.
+tarball_of() {
+	local v=$1 d=$B/pkgs/$1 deb
+	if [ "$(dpkg-query -W -f '${Version}' "$PACKAGE" 2>/dev/null || true)" = "$v" ]; then
+		printf '%s\n' "$TARBALL"
+		return
+	fi
+	if [ ! -r "$d$TARBALL" ]; then
+		mkdir -p "$d"
+		info "fetching $PACKAGE=$v from the archive (apt-get download, about 150 MB)" >&2
+		(cd "$d" && apt-get download -q "$PACKAGE=$v" >&2 2>"$d/download.err") ||
+			die "$PACKAGE $v is not in the archive ($(tail -1 "$d/download.err")); 'apt-cache madison $PACKAGE' lists the versions offered"
+		deb=$(ls "$d"/*.deb)
+		dpkg-deb -x "$deb" "$d" && rm -f "$deb"
+	fi
+	printf '%s\n' "$d$TARBALL"
+}
+
 # Patches of the series, in order, as absolute paths.
 series_patches() {
 	local p

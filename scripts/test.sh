@@ -11,6 +11,7 @@ t0=$(date +%s)
 trap 'echo "total: $(( $(date +%s) - t0 ))s"' EXIT
 
 stage deps "$TOP/scripts/deps.sh"
+"$TOP/scripts/deps.sh" --drift
 stage tree "$TOP/scripts/tree.sh" --pristine "$T/linux"
 stage checkpatch "$TOP/scripts/checkpatch.sh" "$T/linux"
 if [ "${CHECK_SERIES:-1}" = 1 ]; then

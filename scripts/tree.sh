@@ -12,14 +12,18 @@ pristine=0
 dir=${1:?usage: tree.sh [--pristine] DIR}
 load_base
 
-[ -r "$TARBALL" ] || die "$TARBALL not found: run 'make deps' (package $PACKAGE)"
-have=$(dpkg-query -W -f '${Version}' "$PACKAGE" 2>/dev/null || echo unknown)
-if [ "$have" != "$PACKAGE_VERSION" ]; then
-	if dpkg --compare-versions "$have" gt "$PACKAGE_VERSION" 2>/dev/null; then
-		warn "installed $PACKAGE $have is newer than the recorded $PACKAGE_VERSION; carrying on"
-	else
-		warn "installed $PACKAGE is $have, recorded base is $PACKAGE_VERSION; carrying on"
-	fi
+# The base is exactly the recorded package build: same version, same tarball (sha256). The
+# rebase step passes BASE_TARBALL, a tarball of the recorded version fetched from the archive.
+if [ -n "${BASE_TARBALL:-}" ]; then
+	TARBALL=$BASE_TARBALL
+	have=$PACKAGE_VERSION
+else
+	have=$(dpkg-query -W -f '${Version}' "$PACKAGE" 2>/dev/null || echo "not installed")
+	[ "$have" = "$PACKAGE_VERSION" ] ||
+		die "$PACKAGE is $have here, but patches/base records $PACKAGE_VERSION: run 'sudo make deps'" \
+			"(it installs the recorded version, downgrading if need be); to move the series to" \
+			"another version instead, 'make rebase VERSION=<version>'"
+	[ -r "$TARBALL" ] || die "$TARBALL not found: run 'sudo make deps' (package $PACKAGE)"
 fi
 label="$PACKAGE $have"
 
@@ -27,11 +31,13 @@ label="$PACKAGE $have"
 tree_label() { git -C "$1" log -1 --format=%s base 2>/dev/null || true; }
 
 unpack() {
-	local tmp
+	local sum
 	info "unpacking $TARBALL into $dir (about a minute)"
-	if [ "$(sha256sum "$TARBALL" | cut -d' ' -f1)" != "$SHA256" ]; then
-		warn "$TARBALL sha256 differs from patches/base (a different package build); carrying on"
-	fi
+	sum=$(sha256sum "$TARBALL" | cut -d' ' -f1)
+	[ "$sum" = "$SHA256" ] ||
+		die "$TARBALL has sha256 $sum, patches/base records $SHA256: not the recorded build of" \
+			"$PACKAGE $PACKAGE_VERSION; reinstall it with 'sudo apt-get install --reinstall" \
+			"$PACKAGE=$PACKAGE_VERSION'"
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp"
 	tar -xJf "$TARBALL" -C "$dir.tmp"
@@ -72,9 +78,7 @@ if [ -d "$dir/.git" ] && [ "$(tree_label "$dir")" = "$label" ]; then
 		if [ -n "$(git -C "$dir" status --porcelain --untracked-files=no)" ]; then
 			die "$dir has uncommitted changes; commit and 'make export', or FORCE=1 to discard"
 		fi
-		mine=$(git -C "$dir" format-patch --stdout base..HEAD | git patch-id --stable | cut -d' ' -f1 | sort)
-		ours=$(series_patches | xargs -r cat | git patch-id --stable | cut -d' ' -f1 | sort)
-		[ "$mine" = "$ours" ] || die "$dir has commits that differ from patches/; 'make export' first, or FORCE=1 to discard"
+		tree_is_series "$dir" || die "$dir has commits that differ from patches/; 'make export' first, or FORCE=1 to discard"
 	fi
 	git -C "$dir" am --abort >/dev/null 2>&1 || true
 	git -C "$dir" checkout -q -f -B work base
