@@ -8,8 +8,8 @@ LIST  := tests/suite.list,tests/fallback.list,tests/bench.list
 BZ    := $(KOBJ)/arch/x86/boot/bzImage
 S     := scripts
 
-.PHONY: help deps tree export kernel selftests initramfs shell vmtest test test-debug bench \
-	check-series checkpatch run clean
+.PHONY: help deps tree rebase export kernel selftests initramfs shell vmtest test test-debug bench \
+	check-series check-arch checkpatch run clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -22,6 +22,9 @@ deps: ## install build and run dependencies from Debian's packages (root)
 
 tree: ## unpack the base into build/linux (git, tag 'base') and apply patches/series
 	@mkdir -p $(B) && $(S)/tree.sh $(TREE)
+
+rebase: ## move the series to another base version: make rebase VERSION=6.12.x-y~deb12uz
+	@mkdir -p $(B) && $(S)/rebase.sh $(VERSION)
 
 export: ## write build/linux base..HEAD back to patches/ and patches/series
 	@$(S)/export.sh $(TREE)
@@ -54,6 +57,10 @@ checkpatch: ## checkpatch.pl --strict on every patch in patches/
 check-series: ## build the kernel after each patch in turn (pristine tree in build/test)
 	@mkdir -p $(B)/test && $(S)/tree.sh --pristine $(B)/test/linux && \
 		$(S)/check-series.sh $(B)/test/linux $(B)/test/kbuild
+
+check-arch: ## cross-build arch/{arm64,s390,powerpc}/kvm with W=1 at base and with the series
+	@mkdir -p $(B)/test && $(S)/tree.sh --pristine $(B)/test/linux && \
+		$(S)/check-arch.sh $(B)/test/linux $(B)/check-arch
 
 test: ## everything from a clean clone: deps, pristine tree, checks, kernel, tests in the VM
 	@mkdir -p $(B) && $(S)/test.sh
