@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Prove the series is bisectable: build the kernel at base and after each patch, incrementally.
+# Prove the series is bisectable: after each patch, build what it touches, incrementally: the
+# kernel when it changes anything outside tools/ and Documentation/, the KVM selftests of the
+# test lists that exist at that patch when it changes tools/testing/selftests/kvm.
 #   check-series.sh TREE KOBJ
 # TREE must be a clean tree made by tree.sh; it is left at the full series.
 . "$(dirname "$0")/lib.sh"
@@ -10,19 +12,41 @@ kobj=${2:?}
 head=$(git -C "$tree" rev-parse HEAD)
 mapfile -t commits < <(git -C "$tree" rev-list --reverse base.."$head")
 info "${#commits[@]} patch(es) to build one by one"
+# The binaries of the test lists whose source exists in the tree as it is checked out.
+list_at_commit() {
+	local l=$B/check-series.list
+	awk '!/^[[:space:]]*(#|$)/' "$TOP"/tests/{suite,fallback,bench}.list |
+		while read -r name limit bin rest; do
+			[ -f "$tree/tools/testing/selftests/kvm/$bin.c" ] && echo "$name $limit $bin"
+		done > "$l"
+	echo "$l"
+}
 i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
 	git -C "$tree" checkout -q "$c"
 	subj=$(git -C "$tree" log -1 --format=%s)
-	info "[$i/${#commits[@]}] $subj"
+	files=$(git -C "$tree" diff --name-only "$c^" "$c")
+	what=()
+	grep -qvE '^(tools|Documentation)/' <<<"$files" && what+=(kernel)
+	grep -qE '^tools/testing/selftests/kvm/' <<<"$files" && what+=(selftests)
+	info "[$i/${#commits[@]}] $subj (builds: ${what[*]:-nothing})"
 	t0=$(date +%s)
-	if ! "$TOP/scripts/kernel.sh" "$tree" "$kobj" >"$B/check-series.log" 2>&1; then
-		cat "$B/check-series.log"
-		git -C "$tree" checkout -q -B work "$head"
-		die "build breaks at patch $i: $subj (log: $kobj/build.log)"
-	fi
-	grep -E 'warning:' "$B/check-series.log" || true
+	for w in "${what[@]}"; do
+		if [ "$w" = kernel ]; then
+			cmd=("$TOP/scripts/kernel.sh" "$tree" "$kobj")
+		else
+			# A selftest-only patch still needs a configured kernel for the headers.
+			[ -f "$kobj/.config" ] || "$TOP/scripts/kernel.sh" "$tree" "$kobj" >/dev/null
+			cmd=("$TOP/scripts/selftests.sh" "$tree" "$kobj" "$(dirname "$kobj")/selftests-series" "$(list_at_commit)")
+		fi
+		if ! "${cmd[@]}" >"$B/check-series.log" 2>&1; then
+			cat "$B/check-series.log"
+			git -C "$tree" checkout -q -B work "$head"
+			die "$w build breaks at patch $i: $subj"
+		fi
+		grep -E 'warning:' "$B/check-series.log" || true
+	done
 	info "[$i/${#commits[@]}] built in $(( $(date +%s) - t0 ))s"
 done
 git -C "$tree" checkout -q -B work "$head"
