@@ -57,7 +57,7 @@ apt-get update -q || die "apt-get update failed"
 if ! in_archive "$PACKAGE_VERSION"; then
 	die "patches/base records $PACKAGE $PACKAGE_VERSION, which the archive no longer offers" \
 		"(newest: $(newest_in_archive)). Move the series to an offered version with" \
-		"'make rebase VERSION=<version>' (see README, 'Moving to a new base')."
+		"'make rebase VERSION=<version>' (README: 'The base and moving it')."
 fi
 apt-get install -y -q --no-install-recommends --allow-downgrades "${missing[@]}" ||
 	die "apt-get install failed for: ${missing[*]}"
