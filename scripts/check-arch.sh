@@ -23,7 +23,7 @@ arches=(
 
 # Build arch/ARCH/kvm/ of the tree as checked out into OBJ; warnings, normalised, to OUT.
 build() {
-	local arch=$1 cross=$2 defconfig=$3 obj=$4 out=$5 opts=$6 o
+	local arch=$1 cross=$2 defconfig=$3 obj=$4 out=$5 opts=$6 o rel
 	mkdir -p "$obj"
 	local mk=(make -s -C "$tree" O="$obj" ARCH="$arch" CROSS_COMPILE="$cross"
 		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" -j"$JOBS")
@@ -32,12 +32,18 @@ build() {
 		for o in $opts; do "$tree/scripts/config" --file "$obj/.config" -e "$o"; done
 		"${mk[@]}" olddefconfig >/dev/null
 	fi
+	# Recompile every object of the directories (ccache replays the warnings of cache hits), so
+	# that an incremental build does not hide the warnings of unchanged files.
+	find "$obj/arch/$arch/kvm" "$obj/virt/kvm" -name '*.o' -delete 2>/dev/null || true
 	"${mk[@]}" W=1 "arch/$arch/kvm/" >"$out.log" 2>&1 || {
 		tail -30 "$out.log" >&2
 		return 1
 	}
-	grep -E ': warning: ' "$out.log" | sed -E "s|^$tree/||; s|^(\.\./)+||; s|:[0-9]+:[0-9]+:|:|" |
-		sort -u > "$out"
+	# Paths are relative to OBJ (../../test/linux/arch/...): make them relative to the tree.
+	rel=$(realpath --relative-to="$obj" "$tree")
+	{ grep -E ': warning: ' "$out.log" || true; } |
+		sed -E "s|^$tree/||; s|^$rel/||; s|:[0-9]+:[0-9]+:|:|" |
+		grep -E '^(arch|virt|include)/' | sort -u > "$out" || true
 }
 
 fail=0
@@ -47,8 +53,8 @@ for a in "${arches[@]}"; do
 	t0=$(date +%s)
 	git -C "$tree" checkout -q base
 	build "$arch" "$cross" "$defconfig" "$objdir/$arch-base" "$objdir/$arch-base.warn" "$opts" ||
-		{ git -C "$tree" checkout -q "$head"; die "$arch: the base does not build"; }
-	git -C "$tree" checkout -q "$head"
+		{ git -C "$tree" checkout -q -B work "$head"; die "$arch: the base does not build"; }
+	git -C "$tree" checkout -q -B work "$head"
 	if ! build "$arch" "$cross" "$defconfig" "$objdir/$arch" "$objdir/$arch.warn" "$opts"; then
 		info "$arch: FAILED to build with the series (log: $objdir/$arch.warn.log)"
 		fail=1

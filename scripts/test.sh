@@ -17,6 +17,9 @@ stage checkpatch "$TOP/scripts/checkpatch.sh" "$T/linux"
 if [ "${CHECK_SERIES:-1}" = 1 ]; then
 	stage check-series "$TOP/scripts/check-series.sh" "$T/linux" "$T/kbuild"
 fi
+if [ "${CHECK_ARCH:-1}" = 1 ]; then
+	stage check-arch "$TOP/scripts/check-arch.sh" "$T/linux" "$B/check-arch"
+fi
 stage kernel "$TOP/scripts/kernel.sh" "$T/linux" "$T/kbuild"
 lists=$TOP/tests/suite.list,$TOP/tests/fallback.list,$TOP/tests/bench.list
 stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$T/kbuild" "$T/selftests" "$lists"
