@@ -54,7 +54,7 @@ vmtest: initramfs ## run the test lists in the VM on build/linux (the quick deve
 checkpatch: ## checkpatch.pl --strict on every patch in patches/
 	@$(S)/checkpatch.sh $(TREE)
 
-check-series: ## build the kernel after each patch in turn (pristine tree in build/test)
+check-series: ## after each patch, build what it touches: kernel, selftests (pristine tree)
 	@mkdir -p $(B)/test && $(S)/tree.sh --pristine $(B)/test/linux && \
 		$(S)/check-series.sh $(B)/test/linux $(B)/test/kbuild
 
