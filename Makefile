@@ -7,9 +7,13 @@ STOBJ := $(B)/selftests
 LIST  := tests/suite.list,tests/fallback.list,tests/bench.list
 BZ    := $(KOBJ)/arch/x86/boot/bzImage
 S     := scripts
+QTREE := $(B)/qemu
+QOBJ  := $(B)/qemu-obj
+QEMU  := $(QOBJ)/qemu-system-x86_64.stripped
+VMM   := $(B)/vmm
 
 .PHONY: help deps tree rebase export kernel selftests initramfs shell vmtest test test-debug bench \
-	check-series check-arch checkpatch run clean
+	check-series check-arch checkpatch run clean qemu-tree qemu qemu-export vmm
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -39,8 +43,24 @@ $(TREE)/Makefile:
 selftests: kernel ## headers_install and build the listed KVM selftests, static
 	@$(S)/selftests.sh $(TREE) $(KOBJ) $(STOBJ) $(LIST)
 
-initramfs: selftests $(B)/kvm-hello ## pack busybox, the tests, the list and the runner
-	@$(S)/initramfs.sh $(STOBJ) $(LIST) $(B)/initramfs.cpio $(B)/kvm-hello $(S)/guest-demo.sh
+initramfs: selftests vmm $(B)/kvm-hello ## pack busybox, the tests, the VMM bundle, the list, the runner
+	@$(S)/initramfs.sh $(STOBJ) $(LIST) $(B)/initramfs.cpio $(B)/kvm-hello $(S)/guest-demo.sh \
+		$(VMM)
+
+qemu-tree: ## fetch Debian's QEMU source (apt-get source), unpack into build/qemu, apply qemu/patches
+	@mkdir -p $(B) && $(S)/qemu-tree.sh $(QTREE)
+
+qemu: | $(QTREE)/configure ## build the patched QEMU from build/qemu (static, KVM only, ccache)
+	@$(S)/qemu-build.sh $(QTREE) $(QOBJ)
+
+qemu-export: ## write build/qemu base..HEAD back to qemu/patches/ (QEMU checkpatch must pass)
+	@$(S)/qemu-export.sh $(QTREE)
+
+$(QTREE)/configure:
+	@mkdir -p $(B) && $(S)/qemu-tree.sh $(QTREE)
+
+vmm: qemu ## the real-VMM scenario: patched and Debian's QEMU, firmware, the PAM guest
+	@$(S)/vmm-bundle.sh $(QEMU) $(VMM)
 
 $(B)/kvm-hello: tools/kvm-hello.c
 	@mkdir -p $(B) && gcc -O2 -Wall -Wextra -static -o $@ $<
@@ -76,4 +96,4 @@ run: deps initramfs ## boot the patched kernel and show KVM working inside the V
 
 clean: ## remove build outputs but keep build/linux (your work)
 	rm -rf $(KOBJ) $(STOBJ) $(B)/test $(B)/test-debug $(B)/initramfs.cpio $(B)/kvm-hello \
-		$(B)/vmtest
+		$(B)/vmtest $(QOBJ) $(VMM) $(VMM).guest

@@ -14,7 +14,8 @@ command -v gnuplot >/dev/null || die "gnuplot not found: run 'make deps'"
 stage tree "$TOP/scripts/tree.sh" --pristine "$T/linux"
 stage kernel "$TOP/scripts/kernel.sh" "$T/linux" "$T/kbuild"
 stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$T/kbuild" "$T/selftests" "$lists"
-stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$lists" "$T/initramfs.cpio"
+vmm_stages "$T"
+stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$lists" "$T/initramfs.cpio" "$T/vmm"
 rc=0
 # Multi-threaded TCG as in the published runs: the timings depend on it (docs/tcg.md).
 VM_ACCEL=${VM_ACCEL:-tcg,thread=multi} VM_APPEND="ws.list=bench.list" stage vm "$TOP/scripts/vm.sh" test \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pack busybox, the selftest binaries of the test lists, the lists and the in-guest runner:
-#   initramfs.sh SELFTEST_DIR LIST[,LIST...] OUT.cpio [EXTRA_FILE...]
+#   initramfs.sh SELFTEST_DIR LIST[,LIST...] OUT.cpio [EXTRA_FILE|EXTRA_DIR...]
 # The first list becomes /etc/tests.list, the others keep their names in /etc.
 . "$(dirname "$0")/lib.sh"
 
@@ -28,8 +28,14 @@ while read -r bin; do
 	[ -x "$st/$bin" ] || die "test binary $bin is missing from $st: run 'make selftests'"
 	mkdir -p "$root/kvm/$(dirname "$bin")"
 	cp "$st/$bin" "$root/kvm/$bin"
-done < <(awk '!/^[[:space:]]*(#|$)/ { print $3 }' "${lists[@]}" | sort -u)
-for f in "$@"; do cp "$f" "$root/bin/"; done
+done < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^vmm\// { print $3 }' "${lists[@]}" | sort -u)
+# Extra files go to /bin; an extra directory (the VMM bundle) is copied over the root.
+for f in "$@"; do
+	if [ -d "$f" ]; then cp -a "$f/." "$root/"; else cp "$f" "$root/bin/"; fi
+done
+if awk '!/^[[:space:]]*(#|$)/ && $3 ~ /^vmm\// { f = 1 } END { exit !f }' "${lists[@]}"; then
+	[ -x "$root/kvm/vmm/qemu-pam" ] || die "a test list runs vmm/, but no VMM bundle was given"
+fi
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out.tmp"
 mv "$out.tmp" "$out"
 info "initramfs: $out ($(du -h "$out" | cut -f1))"

@@ -66,3 +66,12 @@ stage() {
 		"$([ $rc -eq 0 ] || echo " (FAILED, exit $rc)")" | tee -a "$B/stage-times"
 	return $rc
 }
+
+# The real-VMM bundle (scripts/vmm-bundle.sh) from a pristine QEMU tree, base + qemu/patches:
+# DIR/qemu, DIR/qemu-obj, DIR/vmm. Prints stage times like the other stages.
+vmm_stages() {
+	local d=$1
+	stage qemu-tree "$TOP/scripts/qemu-tree.sh" --pristine "$d/qemu" &&
+		stage qemu "$TOP/scripts/qemu-build.sh" "$d/qemu" "$d/qemu-obj" &&
+		stage vmm "$TOP/scripts/vmm-bundle.sh" "$d/qemu-obj/qemu-system-x86_64.stripped" "$d/vmm"
+}

@@ -20,7 +20,8 @@ make -s -C "$src" O="$kobj" ARCH=x86_64 headers_install >/dev/null ||
 	die "headers_install failed"
 
 # Unique binaries of the list (third column onward is the command; its first word the binary).
-mapfile -t bins < <(awk '!/^[[:space:]]*(#|$)/ { print $3 }' "${lists[@]}" | sort -u)
+# Commands under vmm/ come from the VMM bundle (scripts/vmm-bundle.sh), not from the selftests.
+mapfile -t bins < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^vmm\// { print $3 }' "${lists[@]}" | sort -u)
 [ ${#bins[@]} -gt 0 ] || die "no tests in $list"
 info "building ${#bins[@]} KVM selftest(s) into $out"
 targets=()

@@ -17,7 +17,8 @@ stage tree "$TOP/scripts/tree.sh" --pristine "$T/linux"
 stage kernel-debug "$TOP/scripts/kernel.sh" "$T/linux" "$D/kbuild" \
 	"$TOP/configs/kvm-test.config" "$TOP/configs/debug.config"
 stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$D/kbuild" "$D/selftests" "$lists"
-stage initramfs "$TOP/scripts/initramfs.sh" "$D/selftests" "$lists" "$D/initramfs.cpio"
+vmm_stages "$T"
+stage initramfs "$TOP/scripts/initramfs.sh" "$D/selftests" "$lists" "$D/initramfs.cpio" "$T/vmm"
 # memslot_perf_test is a timing test with fixed internal deadlines (it dies of SIGALRM on a
 # KASAN+lockdep kernel under TCG); timings mean nothing on a debug kernel, so it is left out.
 if [ -z "${TESTS:-}" ]; then

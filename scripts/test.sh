@@ -23,7 +23,8 @@ fi
 stage kernel "$TOP/scripts/kernel.sh" "$T/linux" "$T/kbuild"
 lists=$TOP/tests/suite.list,$TOP/tests/fallback.list,$TOP/tests/bench.list
 stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$T/kbuild" "$T/selftests" "$lists"
-stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$lists" "$T/initramfs.cpio"
+vmm_stages "$T"
+stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$lists" "$T/initramfs.cpio" "$T/vmm"
 trap - EXIT
 rc=0
 rm -f "$T/summary"
