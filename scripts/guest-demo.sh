@@ -55,3 +55,17 @@ printf '%-34s %s\n' "dirty pages lost, new way" "$(lost /tmp/demo-dirty-new.log)
 echo
 echo "A hole is a vCPU access that found no memslot (KVM_EXIT_MMIO): a VMM would emulate MMIO"
 echo "or stop the guest. Pausing vCPUs avoids holes but stalls every vCPU for the whole update."
+
+echo
+echo "=== A real VMM: QEMU 7.2 runs our guest, whose CPU 0 toggles the PAM register of the"
+echo "    F segment 300 times while 2 vCPUs run code and check data in the RAM slot next to it ==="
+if [ -x /kvm/vmm/qemu-pam ]; then
+	/kvm/vmm/qemu-pam -n 300 -t 2 stock single pause list || echo "demo: the real-VMM scenario failed"
+	echo
+	echo "=== The same guest live-migrated to a file during the toggles; RAM compared page by page ==="
+	/kvm/vmm/qemu-pam -m 5 stock pause list || echo "demo: the migration scenario failed"
+	echo "stock = Debian's QEMU; single = ours, one ioctl per change; pause = ours, vCPUs held as"
+	echo "QEMU 8.0 does; list = ours, one KVM_SET_USER_MEMORY_REGION_LIST per transaction."
+else
+	echo "demo: no VMM bundle in this initramfs (make vmm)"
+fi

@@ -131,6 +131,14 @@ struct percpu {
 
 static struct percpu pcpu[MAX_CPUS];
 static volatile uint32_t go, stop;
+/*
+ * Each worker also writes one word to the next page of its own 4 MiB sweep
+ * area (from 16 MiB on) per iteration, so that most pages are written rarely:
+ * a migration that loses the dirty bit of such a write leaves a stale page at
+ * the destination, which a later write does not hide.
+ */
+#define SWEEP_BASE  0x1000000u
+#define SWEEP_PAGES 1024u
 /* Worker buffers in .bss, i.e. in the RAM slot starting at 1 MiB. */
 static uint32_t bufs[MAX_CPUS][BUF_WORDS] __attribute__((aligned(4096)));
 
@@ -164,6 +172,7 @@ static uint32_t (*const touch[NCHUNK])(volatile uint32_t *, uint32_t, int) = {
 void __attribute__((noreturn)) ap_main(uint32_t id)
 {
     volatile uint32_t *buf = bufs[id];
+    volatile uint32_t *sweep = (volatile uint32_t *)(SWEEP_BASE + (id - 1) * SWEEP_PAGES * 4096);
     uint32_t iters = 0, bad = 0;
     uint64_t max_stall = 0, last;
 
@@ -177,6 +186,7 @@ void __attribute__((noreturn)) ap_main(uint32_t id)
             touch[k](buf, pat, 0);
         for (int k = 0; k < NCHUNK; k++)
             bad += touch[k](buf, pat, 1);
+        sweep[(iters % SWEEP_PAGES) * 1024] = iters ^ (id << 24);
         iters++;
         uint64_t now = rdtsc();
         if (now - last > max_stall)
