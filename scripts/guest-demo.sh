@@ -61,11 +61,11 @@ echo "=== A real VMM: QEMU 7.2 runs our guest, whose CPU 0 toggles the PAM regis
 echo "    F segment 300 times while 2 vCPUs run code and check data in the RAM slot next to it ==="
 if [ -x /kvm/vmm/qemu-pam ]; then
 	/kvm/vmm/qemu-pam -n 300 -t 2 stock single pause list || echo "demo: the real-VMM scenario failed"
+	echo "stock = Debian's QEMU; single = ours, one ioctl per change; pause = ours, vCPUs held as"
+	echo "QEMU 8.0 does; list = ours, one KVM_SET_USER_MEMORY_REGION_LIST per transaction."
 	echo
 	echo "=== The same guest live-migrated to a file during the toggles; RAM compared page by page ==="
 	/kvm/vmm/qemu-pam -m 5 stock pause list || echo "demo: the migration scenario failed"
-	echo "stock = Debian's QEMU; single = ours, one ioctl per change; pause = ours, vCPUs held as"
-	echo "QEMU 8.0 does; list = ours, one KVM_SET_USER_MEMORY_REGION_LIST per transaction."
 else
 	echo "demo: no VMM bundle in this initramfs (make vmm)"
 fi
