@@ -98,8 +98,8 @@ run() {	# run VARIANT TRIAL: one QEMU run, prints one result line
 	[ "$how" = exit ] || { echo "#   $v: $(grep -m1 -A1 'KVM internal error' "$d/stderr" | tr '\n' ' ')"; }
 	[ "$marks" -eq 2 ] || [ "$how" != exit ] || echo "#   $v: expected 2 marks in the trace, found $marks"
 	if [ $fail -gt 0 ]; then
-		tail -n 3 "$d/stderr" | sed "s/^/#   $v stderr: /"
-		tail -n 2 "$d/debugcon" | sed "s/^/#   $v guest: /"
+		tail -n 3 "$d/stderr" | awk -v p="#   $v stderr: " '{ print p $0 }'
+		tail -n 2 "$d/debugcon" | awk -v p="#   $v guest: " '{ print p $0 }'
 		[ "$v" = list ] && [ $assert = 1 ] && bad=$((bad + 1))
 	fi
 	return 0
@@ -228,12 +228,12 @@ migrate() {	# migrate VARIANT TRIAL: migration while the guest re-lays out memor
 	# (each of its re-layouts re-creates the RAM slot with every page dirty, so it may not
 	# converge: that is reported, not a failure).
 	if [ "$how" != completed ] || [ "$lost" != 0 ]; then
-		tail -n 2 "$d/stderr" | sed "s/^/#   $v stderr: /"
+		tail -n 2 "$d/stderr" | awk -v p="#   $v stderr: " '{ print p $0 }'
 		grep -a -E '^(Migration status|total time|transferred ram|dirty sync|VM status)' \
-			"$d/src.out" | tail -n 5 | sed "s/^/#   $v monitor: /"
-		tail -n 2 "$d/debugcon" | sed "s/^/#   $v guest: /"
-		tail -n 3 "$d/dst.err" 2>/dev/null | sed "s/^/#   $v destination: /"
-		grep -a 'VM status' "$d/dst.out" 2>/dev/null | tail -n 1 | sed "s/^/#   $v destination: /"
+			"$d/src.out" | tail -n 5 | awk -v p="#   $v monitor: " '{ print p $0 }'
+		tail -n 2 "$d/debugcon" | awk -v p="#   $v guest: " '{ print p $0 }'
+		tail -n 3 "$d/dst.err" 2>/dev/null | awk -v p="#   $v destination: " '{ print p $0 }'
+		grep -a 'VM status' "$d/dst.out" 2>/dev/null | tail -n 1 | awk -v p="#   $v destination: " '{ print p $0 }'
 		case $v/$how in
 		list/*|pause/completed) [ $assert = 1 ] && bad=$((bad + 1)) ;;
 		esac
