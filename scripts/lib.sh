@@ -17,11 +17,11 @@ load_base() {
 	. "$TOP/patches/base"
 }
 
-# Is DIR's base..HEAD exactly the series in patches/ (same patch ids)?
+# Is DIR's base..HEAD exactly the series in PATCHDIR (default patches/; same patch ids)?
 tree_is_series() {
 	local mine ours
 	mine=$(git -C "$1" format-patch --stdout base..HEAD | git patch-id --stable | cut -d' ' -f1 | sort)
-	ours=$(series_patches | xargs -r cat | git patch-id --stable | cut -d' ' -f1 | sort)
+	ours=$(series_patches "${2:-}" | xargs -r cat | git patch-id --stable | cut -d' ' -f1 | sort)
 	[ "$mine" = "$ours" ]
 }
 
@@ -45,14 +45,14 @@ tarball_of() {
 	printf '%s\n' "$d$TARBALL"
 }
 
-# Patches of the series, in order, as absolute paths.
+# Patches of a series (PATCHDIR/series, default patches/), in order, as absolute paths.
 series_patches() {
-	local p
+	local p d=${1:-$TOP/patches}
 	while read -r p; do
 		case "$p" in ''|'#'*) continue ;; esac
-		[ -f "$TOP/patches/$p" ] || die "patches/series names $p, which does not exist"
-		printf '%s\n' "$TOP/patches/$p"
-	done < "$TOP/patches/series"
+		[ -f "$d/$p" ] || die "${d#"$TOP"/}/series names $p, which does not exist"
+		printf '%s\n' "$d/$p"
+	done < "$d/series"
 }
 
 # Run a command and print how long it took, as "stage NAME: Ns".

@@ -14,15 +14,6 @@ dir=${1:?usage: qemu-tree.sh [--pristine] DIR}
 . "$TOP/qemu/base"
 dl=$B/qemu-dl
 
-qemu_patches() {
-	local p
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
-		[ -f "$TOP/qemu/patches/$p" ] || die "qemu/patches/series names $p, which does not exist"
-		printf '%s\n' "$TOP/qemu/patches/$p"
-	done < "$TOP/qemu/patches/series"
-}
-
 fetch() {
 	local f want sum ok=1
 	mkdir -p "$dl"
@@ -65,9 +56,7 @@ label() { git -C "$1" log -1 --format=%s base 2>/dev/null || true; }
 
 fetch
 if [ -d "$dir/.git" ] && [ "$(label "$dir")" = "$QEMU_PACKAGE $QEMU_VERSION" ]; then
-	mine=$(git -C "$dir" format-patch --stdout base..HEAD | git patch-id --stable | cut -d' ' -f1 | sort)
-	ours=$(qemu_patches | xargs -r cat | git patch-id --stable | cut -d' ' -f1 | sort)
-	if [ "$mine" = "$ours" ]; then
+	if tree_is_series "$dir" "$TOP/qemu/patches"; then
 		info "$dir is base + qemu/patches already"
 		exit 0
 	fi
@@ -84,5 +73,5 @@ n=0
 while read -r p; do
 	git -C "$dir" am -q --keep-cr "$p" || die "git am $p failed"
 	n=$((n + 1))
-done < <(qemu_patches)
+done < <(series_patches "$TOP/qemu/patches")
 info "$dir: $QEMU_PACKAGE $QEMU_VERSION + $n patch(es)"
