@@ -88,6 +88,14 @@ run() {	# run VARIANT TRIAL: one QEMU run, prints one result line
 	[ "$mmio" -eq 0 ] || fail=$((fail + 1))
 	[ "${mism:-0}" -eq 0 ] || fail=$((fail + 1))
 	grep -q '^PAMGUEST PASS' "$d/debugcon" || [ "$how" != exit ] || fail=$((fail + 1))
+	# The list variant makes one KVM_SET_USER_MEMORY_REGION_LIST and no single-slot call
+	# per re-layout (one memory transaction each).
+	if [ "$v" = list ] && [ "$how" = exit ] &&
+		{ [ "$marks" -ne 2 ] || [ "$single" -ne 0 ] || [ "$list" -ne "${done_n:-0}" ]; }; then
+		echo "#   list: expected $done_n list ioctls and no other between the marks," \
+			"found $list and $single (marks: $marks)"
+		fail=$((fail + 1))
+	fi
 	us() { [ -n "$1" ] && [ -n "$khz" ] && [ "$khz" -gt 0 ] && echo $(($1 * 1000 / khz)) || echo "-"; }
 	ioctls=$((single + list))
 	per=$(awk -v i=$ioctls -v n="${done_n:-0}" 'BEGIN { if (n > 0) printf "%.1f", i / n; else print "-" }')
@@ -254,17 +262,23 @@ migrate() {	# migrate VARIANT TRIAL: migration while the guest re-lays out memor
 	return 0
 }
 
+each() {	# each FUNCTION VARIANT...: FUNCTION VARIANT TRIAL, for every variant and trial
+	each_f=$1
+	shift
+	for each_v in "$@"; do
+		each_t=1
+		while [ $each_t -le "$trials" ]; do
+			"$each_f" "$each_v" $each_t
+			each_t=$((each_t + 1))
+		done
+	done
+}
+
 if [ "$mig" -gt 0 ]; then
 	echo "qemu-pam: migration after ${mig}s of PAM re-layouts, $cpus vCPUs, $mem MiB, $trials trial(s)"
 	printf '%-7s %5s %-15s %10s %10s %12s %9s\n' variant trial end re-layouts lost_pages \
 		migration_ms time
-	for v in "$@"; do
-		t=1
-		while [ $t -le "$trials" ]; do
-			migrate "$v" $t
-			t=$((t + 1))
-		done
-	done
+	each migrate "$@"
 	echo "qemu-pam: re-layouts = PAM writes while the source ran; lost_pages = RAM pages that differ"
 	[ $bad -eq 0 ] || { echo "qemu-pam: FAIL: $bad migration(s) of the patched QEMU failed"; exit 1; }
 	exit 0
@@ -273,13 +287,7 @@ fi
 echo "qemu-pam: $n PAM re-layouts per run, $cpus vCPUs (1 re-layouter, $((cpus - 1)) workers), $trials trial(s)"
 printf '%-7s %5s %15s %-15s %5s %5s %8s %6s %12s %12s %7s\n' variant trial re-layouts end mmio wrong \
 	"ioctls" "/relay" "relayout_us" "max_stall_us" time
-for v in "$@"; do
-	t=1
-	while [ $t -le "$trials" ]; do
-		run "$v" $t
-		t=$((t + 1))
-	done
-done
+each run "$@"
 echo "qemu-pam: end=exit means the guest finished; mmio = MMIO exits to RAM; wrong = mismatches"
 [ $bad -eq 0 ] || { echo "qemu-pam: FAIL: $bad run(s) of the patched QEMU (list) failed"; exit 1; }
 exit 0
