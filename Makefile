@@ -13,13 +13,14 @@ QEMU  := $(QOBJ)/qemu-system-x86_64.stripped
 VMM   := $(B)/vmm
 
 .PHONY: help deps tree rebase export kernel selftests initramfs shell vmtest test test-debug bench \
-	check-series check-arch checkpatch run clean qemu-tree qemu qemu-export vmm
+	check-series check-arch checkpatch run clean qemu-tree qemu qemu-export vmm soak
 .DEFAULT_GOAL := help
 
 help: ## list the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' \
 		$(MAKEFILE_LIST)
 	@echo "  variables: TESTS=a,b (subset)  VM_CPUS=4  VM_MEM=4G  VM_TIMEOUT=2400  FORCE=1 (tree)"
+	@echo "             SOAK_MIN=30  SEED=n  SOAK_CONFIG=debug|kcsan (soak)"
 
 deps: ## install build and run dependencies from Debian's packages (root)
 	@$(S)/deps.sh
@@ -87,6 +88,9 @@ test: ## everything from a clean clone: deps, pristine tree, checks, kernel, tes
 
 test-debug: ## the VM suite on a KASAN/UBSAN/lockdep/kmemleak kernel (pristine tree)
 	@mkdir -p $(B) && $(S)/test-debug.sh
+
+soak: ## SOAK_MIN=30 SEED=n SOAK_CONFIG=debug|kcsan: all memslot tests at once, both MMUs (not in CI)
+	@mkdir -p $(B) && $(S)/soak.sh
 
 bench: ## list vs single-slot calls vs pause-all: CSV, ratios, plots in build/bench
 	@mkdir -p $(B) && $(S)/deps.sh && $(S)/bench.sh

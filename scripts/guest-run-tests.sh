@@ -21,6 +21,7 @@ fi
 
 # Patterns of kernel reports that fail a test.
 bad='WARNING:|BUG:|Oops|kernel BUG|general protection fault|KASAN|UBSAN|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|lockdep|INFO: task .* blocked|Kernel panic|unreferenced object'
+export KREPORT_RE="$bad"	# for tests that drain the log themselves (soak/run)
 
 # A kernel with kmemleak gets one more result: no leak after all tests.
 kmemleak=/sys/kernel/debug/kmemleak

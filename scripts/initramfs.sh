@@ -28,7 +28,7 @@ while read -r bin; do
 	[ -x "$st/$bin" ] || die "test binary $bin is missing from $st: run 'make selftests'"
 	mkdir -p "$root/kvm/$(dirname "$bin")"
 	cp "$st/$bin" "$root/kvm/$bin"
-done < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^vmm\// { print $3 }' "${lists[@]}" | sort -u)
+done < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^(vmm|soak)\// { print $3 }' "${lists[@]}" | sort -u)
 # Extra files go to /bin; an extra directory (the VMM bundle) is copied over the root.
 for f in "$@"; do
 	if [ -d "$f" ]; then cp -a "$f/." "$root/"; else cp "$f" "$root/bin/"; fi

@@ -21,7 +21,7 @@ make -s -C "$src" O="$kobj" ARCH=x86_64 headers_install >/dev/null ||
 
 # Unique binaries of the list (third column onward is the command; its first word the binary).
 # Commands under vmm/ come from the VMM bundle (scripts/vmm-bundle.sh), not from the selftests.
-mapfile -t bins < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^vmm\// { print $3 }' "${lists[@]}" | sort -u)
+mapfile -t bins < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^(vmm|soak)\// { print $3 }' "${lists[@]}" | sort -u)
 [ ${#bins[@]} -gt 0 ] || die "no tests in $list"
 info "building ${#bins[@]} KVM selftest(s) into $out"
 targets=()
