@@ -39,11 +39,11 @@ worker() {
 	(
 		rc=0
 		for cmd in "$@"; do
-			echo "== $cmd" >> $L/$name.log
+			echo "== $cmd" >> "$L/$name.log"
 			# shellcheck disable=SC2086
-			(cd /kvm && ./$cmd) </dev/null >> $L/$name.log 2>&1 || { rc=$?; break; }
+			(cd /kvm && ./$cmd) </dev/null >> "$L/$name.log" 2>&1 || { rc=$?; break; }
 		done
-		echo $rc > $L/$name.rc
+		echo $rc > "$L/$name.rc"
 	) &
 }
 worker fuzz "memslot_list_test -t $half -V 32 -s $seed" \
@@ -77,6 +77,7 @@ races() { grep -c 'BUG: KCSAN:' $L/dmesg.log 2>/dev/null; }
 status() {
 	label=$1
 	drain
+	# shellcheck disable=SC2046
 	set -- $(stress_counts) $(dirty_counts)
 	echo "$tag $label: fuzz $(fuzz_batches) batches; stress $1 updates, $2 holes;" \
 		"dirty $3 rounds, $4 lost; $(wc -l < $L/compactions 2>/dev/null || echo 0) compactions;" \

@@ -32,7 +32,7 @@ cp "$TOP/scripts/guest-soak.sh" "$root/kvm/soak/run"
 
 stage deps "$TOP/scripts/deps.sh"
 stage tree "$TOP/scripts/tree.sh" --pristine "$T/linux"
-stage kernel-$cfg "$TOP/scripts/kernel.sh" "$T/linux" "$kobj" \
+stage "kernel-$cfg" "$TOP/scripts/kernel.sh" "$T/linux" "$kobj" \
 	"$TOP/configs/kvm-test.config" "$TOP/configs/$cfg.config"
 stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$kobj" "$D/selftests" "$bins"
 stage initramfs "$TOP/scripts/initramfs.sh" "$D/selftests" "$TOP/tests/soak.list,$bins" \
