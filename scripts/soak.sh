@@ -62,28 +62,9 @@ for mmu in 1 0; do
 		"$D/console-tdp$mmu.log" | grep -v ': kcsan: ' | sed 's/^#   //' || true
 done
 
-# KCSAN: a race is KVM's if one of the top 4 frames of either access is a function defined in
-# arch/x86/kvm or virt/kvm (the symbols of their object files).
-races=$D/kcsan-races.txt
-: > "$races"
+# KCSAN: sort the reports into KVM's (explained or not) and others; unexplained KVM races fail.
 if grep -q ': kcsan: BUG: KCSAN:' "$D"/console-tdp*.log; then
-	find "$kobj/arch/x86/kvm" "$kobj/virt/kvm" -name '*.o' -print0 | xargs -0 nm --defined-only |
-		awk '$2 ~ /^[tTwW]$/ { print $3 }' | sort -u > "$D/kvm-symbols.txt"
-	awk -v syms="$D/kvm-symbols.txt" '
-		function out() { if (title != "") print (hit ? "KVM  " : "other") "  " title; title = "" }
-		BEGIN { while ((getline s < syms) > 0) kvm[s] = 1 }
-		/: kcsan: BUG: KCSAN:/ { out(); title = $0; sub(/.*BUG: KCSAN: /, "", title); hit = 0; depth = 9 }
-		/: kcsan: .* by (task|interrupt)/ { depth = 0; next }
-		depth < 4 && /: kcsan: +[A-Za-z_0-9.]+\+0x/ {
-			f = $0; sub(/.*: kcsan: +/, "", f); sub(/\+0x.*/, "", f); hit = hit || (f in kvm); depth++ }
-		/: kcsan: *$/ { depth = 9 }
-		END { out() }' "$D"/console-tdp*.log | sort | uniq -c | sort -rn > "$races"
-	echo "KCSAN: distinct races (count, KVM or other, title); whole reports in $D/console-*.log:"
-	cat "$races"
-	if grep -q '^ *[0-9]* KVM ' "$races"; then
-		echo "soak: error: KCSAN reported data races in KVM (above)"
-		rc=1
-	fi
+	"$TOP/scripts/kcsan-sort.sh" "$kobj" "$D" "$D"/console-tdp*.log || rc=1
 fi
 [ $rc -eq 0 ] && info "soak passed: $cfg kernel, $min min, seed $seed" ||
 	echo "soak: FAILED ($cfg kernel, $min min, seed $seed: make soak SOAK_CONFIG=$cfg SOAK_MIN=$min SEED=$seed replays it)"
