@@ -99,7 +99,7 @@ rc=0
 for w in fuzz stress dirty; do
 	r=$(cat $L/$w.rc)
 	echo "$tag: --- $w (exit $r), summary:"
-	grep -E '^not ok |^ok [0-9]+ (fuzz|list|guest data|[a-z-]+/list)|^# (fuzz: seed .*batches in|holes: |fresh backing|pre-fault)|churn:' \
+	grep -E '^not ok |^ok [0-9]+ (fuzz|list|guest data|KVM.s writes|[a-z-]+/list)|^# (fuzz: seed .*batches in|holes: |fresh backing|pre-fault)|churn:' \
 		$L/$w.log | grep -v ' s: ' | sed "s/^/$tag:   /"
 	if [ "$r" != 0 ]; then
 		echo "$tag: $w failed; the last lines of its log:"
