@@ -49,7 +49,7 @@ for mmu in 1 0; do
 		> "$D/vm-tdp$mmu.out" 2>&1 &
 	pids+=($!)
 done
-tail -q -n +1 -F "$D"/console-tdp1.log "$D"/console-tdp0.log 2>/dev/null |
+tail -q -n +1 -F --pid=$$ "$D"/console-tdp1.log "$D"/console-tdp0.log 2>/dev/null |
 	grep --line-buffered -E '^#   soak\[.*(min:|: [0-9]+ s, seed)' | sed -u 's/^#   //' &
 mon=$!
 rc=0
