@@ -17,8 +17,9 @@ stage selftests "$TOP/scripts/selftests.sh" "$T/linux" "$T/kbuild" "$T/selftests
 vmm_stages "$T"
 stage initramfs "$TOP/scripts/initramfs.sh" "$T/selftests" "$lists" "$T/initramfs.cpio" "$T/vmm"
 rc=0
-# Multi-threaded TCG as in the published runs: the timings depend on it (docs/tcg.md).
-VM_ACCEL=${VM_ACCEL:-tcg,thread=multi} VM_APPEND="ws.list=bench.list" stage vm "$TOP/scripts/vm.sh" test \
+# Single-threaded TCG, as the tests: the bench asserts counts, and QEMU 7.2's multi-threaded
+# TCG crashes nested guests (docs/tcg.md). VM_ACCEL=tcg,thread=multi gives the older runs' mode.
+VM_ACCEL=${VM_ACCEL:-tcg,thread=single} VM_APPEND="ws.list=bench.list" stage vm "$TOP/scripts/vm.sh" test \
 	"$T/kbuild/arch/x86/boot/bzImage" "$T/initramfs.cpio" "$O/console.log" || rc=$?
 
 # One header, then every data row, tagged with the run that produced it.
