@@ -250,8 +250,8 @@ migrate() {	# migrate VARIANT TRIAL: migration while the guest re-lays out memor
 	# converge: that is reported, not a failure).
 	if [ "$how" != completed ] || [ "$lost" != 0 ]; then
 		tail -n 2 "$d/stderr" | awk -v p="#   $v stderr: " '{ print p $0 }'
-		grep -a -E '^(Migration status|total time|transferred ram|dirty sync|VM status)' \
-			"$d/src.out" | tail -n 5 | awk -v p="#   $v monitor: " '{ print p $0 }'
+		grep -a -E '^(Migration status|total time|transferred ram|dirty sync|dirty pages rate|expected downtime|throughput|VM status)' \
+			"$d/src.out" | tail -n 8 | awk -v p="#   $v monitor: " '{ print p $0 }'
 		tail -n 2 "$d/debugcon" | awk -v p="#   $v guest: " '{ print p $0 }'
 		tail -n 3 "$d/dst.err" 2>/dev/null | awk -v p="#   $v destination: " '{ print p $0 }'
 		grep -a 'VM status' "$d/dst.out" 2>/dev/null | tail -n 1 | awk -v p="#   $v destination: " '{ print p $0 }'
