@@ -25,8 +25,11 @@ VM_ACCEL=${VM_ACCEL:-tcg,thread=single} VM_APPEND="ws.list=bench.list" stage vm 
 # One header, then every data row, tagged with the run that produced it.
 awk '/^#   BENCH,method,/ && !h { sub(/^#   BENCH,/, ""); print "run," $0; h = 1 }
      /^# \[[0-9]+\/[0-9]+\] / { run = $3; sub(/:$/, "", run) }
-     /^#   BENCH,/ && !/BENCH,method,/ { sub(/^#   BENCH,/, ""); print run "," $0 }' \
+     /^#   BENCH,/ && !/BENCH,method,/ && run !~ /^profile_/ { sub(/^#   BENCH,/, ""); print run "," $0 }' \
 	"$O/console.log" > "$O/bench.csv"
+# Where the time of a list call goes (profile_* runs, ftrace's function profiler)
+sed -n 's/^#   PROFILE //p' "$O/console.log" > "$O/profile.txt"
+[ -s "$O/profile.txt" ] && info "function profiles in $O/profile.txt"
 rows=$(($(wc -l < "$O/bench.csv") - 1))
 [ "$rows" -gt 0 ] || die "no BENCH rows in $O/console.log"
 info "$rows rows in $O/bench.csv"

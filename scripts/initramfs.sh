@@ -28,7 +28,11 @@ while read -r bin; do
 	[ -x "$st/$bin" ] || die "test binary $bin is missing from $st: run 'make selftests'"
 	mkdir -p "$root/kvm/$(dirname "$bin")"
 	cp "$st/$bin" "$root/kvm/$bin"
-done < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^(vmm|soak)\// { print $3 }' "${lists[@]}" | sort -u)
+done < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^(vmm|soak|profile)\// { print $3 }
+	$3 ~ /^profile\// { print $4 }' "${lists[@]}" | sort -u)
+# The profiler wraps a selftest (tests/bench.list)
+mkdir -p "$root/kvm/profile"
+cp "$TOP/scripts/guest-profile.sh" "$root/kvm/profile/ftrace"
 # Extra files go to /bin; an extra directory (the VMM bundle) is copied over the root.
 for f in "$@"; do
 	if [ -d "$f" ]; then cp -a "$f/." "$root/"; else cp "$f" "$root/bin/"; fi
