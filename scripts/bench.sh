@@ -31,7 +31,10 @@ awk '/^#   BENCH,method,/ && !h { sub(/^#   BENCH,/, ""); print "run," $0; h = 1
 sed -n 's/^#   PROFILE //p' "$O/console.log" > "$O/profile.txt"
 [ -s "$O/profile.txt" ] && info "function profiles in $O/profile.txt"
 rows=$(($(wc -l < "$O/bench.csv") - 1))
-[ "$rows" -gt 0 ] || die "no BENCH rows in $O/console.log"
+if [ "$rows" -le 0 ]; then
+	[ -s "$O/profile.txt" ] && exit $rc	# TESTS=profile_...: profiles only
+	die "no BENCH rows in $O/console.log"
+fi
 info "$rows rows in $O/bench.csv"
 "$TOP/scripts/bench-report.sh" "$O/bench.csv" "$O"
 exit $rc

@@ -24,11 +24,15 @@ shift
 rc=$?
 echo 0 > $T/function_profile_enabled
 echo nop > $T/current_tracer
-echo "PROFILE $test $*: $(wc -l < $T/set_ftrace_filter) functions traced; the 30 with the most time:"
+echo "PROFILE $test $*: $(wc -l < $T/set_ftrace_filter) functions traced; the 25 with the most" \
+	"time, then the allocators and the MMU page limit"
 printf 'PROFILE %-40s %8s %12s %10s\n' function calls total_us us_per_call
 cat $T/trace_stat/function* | awk '$1 != "Function" && $1 !~ /^-/ && NF >= 4 {
 	u = $4 == "us" ? 1 : $4 == "ms" ? 1000 : $4 == "s" ? 1000000 : 0.001
 	calls[$1] += $2; us[$1] += $3 * u }
 	END { for (f in calls) printf "PROFILE %-40s %8d %12.0f %10.1f\n", f, calls[f], us[f], us[f] / calls[f] }' |
-	sort -k4 -rn | head -n 30
+	sort -k4 -rn > /tmp/profile.$$
+head -n 25 /tmp/profile.$$
+tail -n +26 /tmp/profile.$$ | grep -E ' (__kmalloc|__kvmalloc|__vmalloc|kvm_mmu_change_mmu_pages)'
+rm -f /tmp/profile.$$
 exit $rc
