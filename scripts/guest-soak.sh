@@ -1,7 +1,7 @@
 #!/bin/sh
 # In-guest soak ('make soak'), packed as /kvm/soak/run and run by the test runner. Kernel
 # command line: ws.soak=SECONDS,SEED. For SECONDS it runs at once, each its own KVM VM:
-#   fuzz    memslot_list_test -t: the model-based fuzzer, zap-all quirk on, then off
+#   fuzz    memslot_list_fuzz_test -t: the model-based fuzzer, zap-all quirk on, then off
 #   stress  memslot_list_stress_test -F -p: fresh backing per layout (the old one unmapped
 #           when the call returns), KVM_PRE_FAULT_MEMORY racing the updates; quirk off, then on
 #   dirty   memslot_list_dirty_test -t -c 7: the 4 log modes of x86 in turn, with a GET/CLEAR_DIRTY_LOG
@@ -46,8 +46,8 @@ worker() {
 		echo $rc > "$L/$name.rc"
 	) &
 }
-worker fuzz "memslot_list_test -t $half -V 32 -s $seed" \
-	"memslot_list_test -t $half -V 32 -q -s $((seed + 1))"
+worker fuzz "memslot_list_fuzz_test -t $half -V 32 -s $seed" \
+	"memslot_list_fuzz_test -t $half -V 32 -q -s $((seed + 1))"
 worker stress "memslot_list_stress_test -v 2 -d $half -i 2000 -F -p -q -w 300" \
 	"memslot_list_stress_test -v 2 -d $half -i 2000 -F -p -w 300"
 worker dirty "memslot_list_dirty_test -t $((secs / 4)) -c 7 -s $seed"

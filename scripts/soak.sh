@@ -25,7 +25,7 @@ secs=$((min * 60))
 : > "$B/stage-times"
 
 bins=$D/bins.list
-printf 'bin 0 %s\n' memslot_list_test memslot_list_stress_test memslot_list_dirty_test > "$bins"
+printf 'bin 0 %s\n' memslot_list_fuzz_test memslot_list_stress_test memslot_list_dirty_test > "$bins"
 root=$D/root
 rm -rf "$root" && mkdir -p "$root/kvm/soak"
 cp "$TOP/scripts/guest-soak.sh" "$root/kvm/soak/run"
