@@ -3,7 +3,7 @@
 # function profiler, limited to the memslot update path, its allocations and the grace
 # period, and print per function: calls and total time (children and sleeps included).
 #   profile/ftrace TEST [ARGS...]
-# Every traced call costs about a microsecond under TCG: compare calls, and times only
+# A traced call costs a microsecond or more under TCG: compare calls, and times only
 # between functions of one run.
 T=/sys/kernel/tracing
 [ -w $T/function_profile_enabled ] || { echo "profile: no function profiler in $T"; exit 4; }
