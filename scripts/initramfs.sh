@@ -28,8 +28,7 @@ while read -r bin; do
 	[ -x "$st/$bin" ] || die "test binary $bin is missing from $st: run 'make selftests'"
 	mkdir -p "$root/kvm/$(dirname "$bin")"
 	cp "$st/$bin" "$root/kvm/$bin"
-done < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^(vmm|soak|profile)\// { print $3 }
-	$3 ~ /^profile\// { print $4 }' "${lists[@]}" | sort -u)
+done < <(list_bins "${lists[@]}")
 # The profiler wraps a selftest (tests/bench.list)
 mkdir -p "$root/kvm/profile"
 cp "$TOP/scripts/guest-profile.sh" "$root/kvm/profile/ftrace"

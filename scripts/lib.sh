@@ -6,6 +6,13 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 B=${B:-$TOP/build}
 JOBS=${JOBS:-$(nproc)}
 
+# The selftest binaries that test lists run (third field: the command; vmm/ and soak/ come
+# from elsewhere; profile/ftrace wraps the selftest named after it), one per line.
+list_bins() {
+	awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^(vmm|soak|profile)\// { print $3 }
+		$3 ~ /^profile\// { print $4 }' "$@" | sort -u
+}
+
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 warn() { printf '%s: warning: %s\n' "${0##*/}" "$*" >&2; }
 info() { printf '%s: %s\n' "${0##*/}" "$*"; }

@@ -20,10 +20,7 @@ make -s -C "$src" O="$kobj" ARCH=x86_64 headers_install >/dev/null ||
 	die "headers_install failed"
 
 # Unique binaries of the list (third column onward is the command; its first word the binary).
-# Commands under vmm/ come from the VMM bundle (scripts/vmm-bundle.sh), not from the selftests;
-# profile/ftrace (scripts/guest-profile.sh) wraps the selftest named after it.
-mapfile -t bins < <(awk '!/^[[:space:]]*(#|$)/ && $3 !~ /^(vmm|soak|profile)\// { print $3 }
-	$3 ~ /^profile\// { print $4 }' "${lists[@]}" | sort -u)
+mapfile -t bins < <(list_bins "${lists[@]}")
 [ ${#bins[@]} -gt 0 ] || die "no tests in $list"
 info "building ${#bins[@]} KVM selftest(s) into $out"
 targets=()
