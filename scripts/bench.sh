@@ -3,6 +3,7 @@
 # tests/bench.list, collect the BENCH CSV lines into build/bench/bench.csv, print a table of
 # ratios and plot PNGs with gnuplot. TESTS=name,... selects runs of the list.
 . "$(dirname "$0")/lib.sh"
+lock_build_test
 
 T=$B/test
 O=$B/bench

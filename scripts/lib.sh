@@ -63,6 +63,15 @@ series_patches() {
 }
 
 # Run a command and print how long it took, as "stage NAME: Ns".
+# 'make test', 'test-debug', 'bench' and 'soak' rebuild build/test: one of them rewriting the
+# tree while another compiles it gave a kernel without the ioctl. Held until the script exits.
+lock_build_test() {
+	mkdir -p "$B"
+	exec 9>"$B/test.lock"
+	flock -n 9 || die "another 'make test', 'test-debug', 'bench' or 'soak' uses build/test:" \
+		"wait for it to end"
+}
+
 stage() {
 	local name=$1 t0 rc=0
 	shift

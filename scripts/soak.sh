@@ -8,6 +8,7 @@
 # (0 holes, 0 lost pages, 0 model divergences, 0 kernel reports, 0 kmemleak objects) and, with
 # kcsan, no data race reported in virt/kvm or arch/x86/kvm (the others are listed).
 . "$(dirname "$0")/lib.sh"
+lock_build_test
 
 min=${SOAK_MIN:-30}
 seed=${SEED:-$(date +%s)}

@@ -4,6 +4,7 @@
 # 'make test', plus a third boot with tests/debug.list (soak and longer fuzzing). Any report
 # fails the test that triggered it; kmemleak is scanned after each boot's last test.
 . "$(dirname "$0")/lib.sh"
+lock_build_test
 
 T=$B/test
 D=$B/test-debug

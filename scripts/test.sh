@@ -3,6 +3,7 @@
 # (never the developer's build/linux): deps, tree, checkpatch, bisectability, kernel, selftests,
 # initramfs, VM run. Prints the time of each stage; the last line is the VM's summary.
 . "$(dirname "$0")/lib.sh"
+lock_build_test
 
 T=$B/test
 mkdir -p "$T"
