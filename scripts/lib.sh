@@ -62,7 +62,6 @@ series_patches() {
 	done < "$d/series"
 }
 
-# Run a command and print how long it took, as "stage NAME: Ns".
 # 'make test', 'test-debug', 'bench' and 'soak' rebuild build/test: one of them rewriting the
 # tree while another compiles it gave a kernel without the ioctl. Held until the script exits.
 lock_build_test() {
@@ -72,6 +71,7 @@ lock_build_test() {
 		"wait for it to end"
 }
 
+# Run a command and print how long it took, as "stage NAME: Ns".
 stage() {
 	local name=$1 t0 rc=0
 	shift
